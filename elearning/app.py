@@ -1,0 +1,48 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from elearning import models  # noqa: F401  (every table registered before anything uses the metadata)
+from elearning.cli import register_commands
+from elearning.clock import Clock
+from elearning.config import load_settings
+from elearning.extensions import babel, db, migrate
+from elearning.health.views import blueprint as health
+from elearning.i18n import select_locale
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands. Nothing else happens here.
+
+    ``config`` overrides the environment (tests pass their database and settings this way). Raises
+    :class:`elearning.config.ConfigError` for a missing or malformed setting.
+    """
+    settings = load_settings(os.environ, config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_locale="fr",
+        default_translation_directories=os.path.join(os.path.dirname(__file__), "translations"),
+    )
+    app.extensions["elearning.clock"] = Clock(app.config["TIMEZONE"])
+
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)  # type: ignore[method-assign]
+
+    app.register_blueprint(health)
+    register_commands(app)
+    return app

@@ -1,0 +1,15 @@
+"""Thin commands over the services. ``register_commands`` adds them to the application's command group."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from elearning.cli.demo import demo_command
+from elearning.cli.orgs import orgs
+from elearning.cli.users import users
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(orgs)
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,113 @@
+"""``elearning users``: accounts and their roles."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from elearning import clock
+from elearning.cli.base import Group, echo_table, transaction
+from elearning.services import history, organizations, people
+from elearning.services.errors import Invalid
+
+users = Group("users", help="Create accounts, set their roles, deactivate them.")
+
+ROLE_OPTION = click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="worker, pivot, coordinator, table or admin; repeat for several.",
+)
+
+
+def read_new_password() -> str:
+    """From a hidden prompt (asked twice) on a terminal, else two lines of standard input. Never argv."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    first = sys.stdin.readline().rstrip("\r\n")
+    second = sys.stdin.readline().rstrip("\r\n")
+    if not first:
+        raise click.ClickException("no password on standard input: give it on two lines")
+    if first != second:
+        raise click.ClickException("the two passwords on standard input differ")
+    return first
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="Full name.")
+@click.option("--org", "org_code", default=None, help="Organization code (required unless every role is global).")
+@ROLE_OPTION
+@click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--no-password", is_flag=True, help="Create the account without a password (cannot sign in yet).")
+def create(
+    email: str, name: str, org_code: str | None, roles: tuple[str, ...], language: str, no_password: bool
+) -> None:
+    """Create an account. The password is read from a prompt, or twice from standard input."""
+    parsed = people.parse_roles(roles)
+    organization = organizations.get_organization(org_code) if org_code else None
+    if organization is None and any(role.needs_organization for role in parsed):
+        raise Invalid("--org is required for the roles worker, pivot and coordinator")
+    people.normalize_email(email)
+    password = None if no_password else read_new_password()
+    with transaction():
+        person = people.create_person(
+            None,
+            email=email,
+            full_name=name,
+            roles=parsed,
+            organization=organization,
+            password=password,
+            language=language,
+        )
+    click.echo(f"created {person.email} ({', '.join(sorted(r.value for r in parsed))})")
+
+
+@users.command("list")
+@click.option("--org", "org_code", default=None, help="Only the members of this organization.")
+def list_(org_code: str | None) -> None:
+    """List accounts with today's organization and roles."""
+    today = clock.today()
+    only = organizations.get_organization(org_code).id if org_code else None
+    rows = []
+    for person in people.list_people():
+        organization = history.organization_of(person.id, today)
+        if only is not None and (organization is None or organization.id != only):
+            continue
+        roles = history.roles_of(person.id, today)
+        rows.append(
+            [
+                person.email,
+                person.full_name,
+                organization.code if organization else "-",
+                ",".join(sorted(role.value for role in roles)) or "-",
+                "deactivated" if person.deactivated_at else "active",
+            ]
+        )
+    echo_table(["email", "name", "org", "roles", "status"], rows)
+
+
+@users.command("set-roles")
+@click.option("--email", required=True)
+@ROLE_OPTION
+@click.option("--org", "org_code", default=None, help="Organization (default: the current one); another moves them.")
+def set_roles(email: str, roles: tuple[str, ...], org_code: str | None) -> None:
+    """Make the given roles the account's roles from today."""
+    parsed = people.parse_roles(roles)
+    organization = organizations.get_organization(org_code) if org_code else None
+    person = people.get_person(email)
+    with transaction():
+        people.set_roles(None, person, parsed, organization)
+    click.echo(f"{person.email}: {', '.join(sorted(r.value for r in parsed))}")
+
+
+@users.command("deactivate")
+@click.option("--email", required=True)
+def deactivate(email: str) -> None:
+    """Deactivate an account; its history is kept."""
+    person = people.get_person(email)
+    with transaction():
+        people.deactivate(None, person)
+    click.echo(f"deactivated {person.email}")

@@ -1,0 +1,186 @@
+"""Settings from the environment, with local defaults.
+
+Every setting the application reads is described here, validated once, and turned into Flask config keys.
+A bad value raises :class:`ConfigError` with one sentence naming the variable; the command line, gunicorn's
+configuration file and ``wsgi.py`` turn it into one line on stderr and exit status 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+#: Exit status for a configuration error (gunicorn's "worker boot error").
+CONFIG_ERROR_EXIT = 3
+
+ENVIRONMENTS = ("development", "test", "production")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL")
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+def find_project_root(environ: Mapping[str, str]) -> Path:
+    """Return the folder holding ``migrations/`` and the content, never the current directory.
+
+    ``ELEARNING_ROOT`` wins; otherwise the parent of the package folder, when it is a checkout.
+    """
+    configured = environ.get("ELEARNING_ROOT", "").strip()
+    if configured:
+        root = Path(configured).expanduser().resolve()
+        if not (root / "migrations").is_dir():
+            raise ConfigError(f"ELEARNING_ROOT={configured} has no migrations/ folder")
+        return root
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "migrations").is_dir():
+        raise ConfigError(
+            "cannot find the project root (migrations/ and content): set ELEARNING_ROOT to the project folder"
+        )
+    return root
+
+
+def normalize_database_url(url: str) -> str:
+    """Validate a database URL and make PostgreSQL URLs use psycopg 3."""
+    url = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+            break
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL uses {backend!r}; use sqlite:/// or postgresql://")
+    if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+        raise ConfigError("DATABASE_URL must use the psycopg driver (postgresql+psycopg://)")
+    if backend == "postgresql" and not parsed.database:
+        raise ConfigError("DATABASE_URL names no database")
+    return url
+
+
+def normalize_public_base_url(url: str) -> str:
+    """An absolute http(s) URL without query or fragment; no trailing slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"PUBLIC_BASE_URL must be an absolute http(s) URL, not {url!r}")
+    if parts.query or parts.fragment:
+        raise ConfigError("PUBLIC_BASE_URL must not have a query or a fragment")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"PUBLIC_BASE_URL has a malformed port: {url!r}") from None
+    return url.strip().rstrip("/")
+
+
+def _int_setting(values: Mapping[str, Any], name: str, default: int, minimum: int = 0) -> int:
+    raw = values.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def local_secret_key(instance_path: Path) -> str:
+    """Read the instance folder's secret key, creating it once.
+
+    Two processes starting at once both end up with the same key: each writes a complete temporary file and
+    tries to hard-link it into place; exactly one link succeeds and the loser reads the winner's file.
+    """
+    path = instance_path / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    instance_path.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+        os.chmod(tmp_name, 0o600)
+        with contextlib.suppress(FileExistsError):  # another process won: read its key
+            os.link(tmp_name, path)
+    finally:
+        os.unlink(tmp_name)
+    return path.read_text(encoding="ascii").strip()
+
+
+def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask configuration from ``environ`` and explicit ``overrides`` (overrides win).
+
+    Raises :class:`ConfigError` for the first missing or malformed setting.
+    """
+    values: dict[str, Any] = dict(environ)
+    if overrides:
+        values.update(overrides)
+
+    env = str(values.get("ELEARNING_ENV") or "development").strip()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"ELEARNING_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    production = env == "production"
+    if production:
+        for name in REQUIRED_IN_PRODUCTION:
+            if not str(values.get(name) or "").strip():
+                raise ConfigError(f"{name} is required when ELEARNING_ENV=production")
+
+    root = find_project_root(values)
+    instance_path = Path(values.get("INSTANCE_PATH") or root / "instance").resolve()
+
+    secret_key = str(values.get("SECRET_KEY") or "").strip()
+    if secret_key and len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long")
+    if not secret_key:
+        secret_key = local_secret_key(instance_path)
+
+    database_url = str(values.get("DATABASE_URL") or "").strip()
+    if database_url:
+        database_url = normalize_database_url(database_url)
+    else:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance_path / 'elearning.sqlite'}"
+
+    public_base_url = normalize_public_base_url(str(values.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"))
+
+    timezone = str(values.get("TIMEZONE") or "America/Toronto").strip()
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE {timezone!r} is not a known time zone (e.g. America/Toronto)") from None
+
+    content_dir = Path(values.get("CONTENT_DIR") or root).expanduser().resolve()
+    public = urlsplit(public_base_url)
+
+    return {
+        "ELEARNING_ENV": env,
+        "PROJECT_ROOT": str(root),
+        "INSTANCE_PATH": str(instance_path),
+        "MIGRATIONS_DIR": str(root / "migrations"),
+        "CONTENT_DIR": str(content_dir),
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PUBLIC_BASE_URL": public_base_url,
+        "PREFERRED_URL_SCHEME": public.scheme,
+        "TIMEZONE": timezone,
+        "TRUSTED_PROXY_COUNT": _int_setting(values, "TRUSTED_PROXY_COUNT", 0),
+        "TESTING": env == "test" or bool(values.get("TESTING")),
+        "PASSWORD_HASH_PROFILE": str(values.get("PASSWORD_HASH_PROFILE") or "owasp"),
+    }

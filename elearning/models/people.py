@@ -1,0 +1,99 @@
+"""People and the dated facts their roles follow from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearning.extensions import db
+from elearning.models.intervals import Dated, end_after_start, open_unique_index
+from elearning.models.organizations import Organization
+from elearning.models.types import UTCDateTime
+from elearning.roles import GLOBAL_ROLES
+
+
+class Person(db.Model):
+    """Anyone with an account. E-mail addresses are stored lower-cased, hence unique whatever their case."""
+
+    __tablename__ = "people"
+    __table_args__ = (sa.CheckConstraint("preferred_language IN ('fr', 'en')", name="preferred_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    preferred_language: Mapped[str] = mapped_column(sa.String(2), default="fr")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    @property
+    def is_deactivated(self) -> bool:
+        return self.deactivated_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id}>"
+
+
+class Membership(Dated, db.Model):
+    """A person belongs to one organization at a time, and may move."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (end_after_start(), open_unique_index("uq_memberships_open_person", "person_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+
+class PivotDesignation(Dated, db.Model):
+    """An organization designates a person as pivot worker, from a day until withdrawn."""
+
+    __tablename__ = "pivot_designations"
+    __table_args__ = (
+        end_after_start(),
+        open_unique_index("uq_pivot_designations_open_person_org", "person_id", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    designated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), default=None)
+
+
+class CoordinatorGrant(Dated, db.Model):
+    """The person who sits at the Table for one organization coordinates its pivots."""
+
+    __tablename__ = "coordinator_grants"
+    __table_args__ = (
+        end_after_start(),
+        open_unique_index("uq_coordinator_grants_open_person_org", "person_id", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), default=None)
+
+
+_GLOBAL = ", ".join(f"'{role.value}'" for role in sorted(GLOBAL_ROLES))
+
+
+class GlobalGrant(Dated, db.Model):
+    """The Table's coordination and platform administrators: roles over every organization."""
+
+    __tablename__ = "global_grants"
+    __table_args__ = (
+        end_after_start(),
+        sa.CheckConstraint(f"role IN ({_GLOBAL})", name="role"),
+        open_unique_index("uq_global_grants_open_person_role", "person_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), default=None)

@@ -1,0 +1,274 @@
+"""What ``elearning demo`` creates: the seed's organizations, the demo accounts, teams and some history.
+
+Plain data, so the loader stays short and the README and tests can name the same accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEMO_PASSWORD = "formation-demo"  # noqa: S105 - published in PRODUCT.md and README
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    code: str
+    name_fr: str
+    name_en: str
+    kind: str
+    mandate_fr: str
+    mandate_en: str
+    joined: str  # YYYY-MM-DD
+    target: int
+    #: (earlier value, days before today the current target replaced it): history for "target on D".
+    target_changed: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    roles: tuple[str, ...]
+    org: str | None = None
+    #: (team name, "member" | "pivot") in the person's organization.
+    teams: tuple[tuple[str, str], ...] = ()
+    language: str = "fr"
+    #: Whether the account gets the demo password (the published accounts) or none.
+    can_sign_in: bool = False
+    #: Days before today the person joined their organization.
+    joined_days_ago: int = 400
+    #: An organization the person belonged to before, as (code, days before today they left it).
+    moved_from: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class DemoTeam:
+    org: str
+    name: str
+
+
+ORGANIZATIONS: tuple[DemoOrganization, ...] = (
+    DemoOrganization(
+        "CJQ",
+        "Centre jeunesse de Québec – Institut universitaire",
+        "Centre jeunesse de Québec – University Institute",
+        "youth_centre",
+        "Offre des services de protection et de réadaptation aux jeunes en difficulté et à leur famille.",
+        "Provides protection and rehabilitation services to young people in difficulty and their families.",
+        "2007-02-01",
+        4,
+        (3, 730),
+    ),
+    DemoOrganization(
+        "JEFAR",
+        "Centre de recherche JEFAR",
+        "JEFAR Research Centre",
+        "research",
+        "Mène des recherches sur les jeunes, les familles et les pratiques d’intervention.",
+        "Conducts research on young people, families and intervention practices.",
+        "2007-02-01",
+        1,
+    ),
+    DemoOrganization(
+        "SPVQ",
+        "Service de police de la Ville de Québec",
+        "Québec City Police Service",
+        "police",
+        "Assure la sécurité publique sur le territoire de la ville et enquête sur l’exploitation des jeunes.",
+        "Ensures public safety in the city and investigates the exploitation of young people.",
+        "2007-02-01",
+        3,
+        (2, 540),
+    ),
+    DemoOrganization(
+        "PIPQ",
+        "Organisme communautaire PIPQ",
+        "PIPQ community organization",
+        "community",
+        "Accompagne dans leur milieu les jeunes et les personnes vulnérables.",
+        "Supports young and vulnerable people in their own community.",
+        "2007-02-01",
+        2,
+    ),
+    DemoOrganization(
+        "CSSS-VC",
+        "CSSS de la Vieille-Capitale",
+        "CSSS de la Vieille-Capitale (health and social services)",
+        "health",
+        "Offre des services de santé et des services sociaux de proximité, dont des services aux jeunes.",
+        "Provides local health and social services, including services for young people.",
+        "2007-02-01",
+        2,
+    ),
+    DemoOrganization(
+        "CSSS-QN",
+        "CSSS de Québec-Nord",
+        "CSSS de Québec-Nord (health and social services)",
+        "health",
+        "Offre des services de santé et des services sociaux de proximité, dont des services aux jeunes.",
+        "Provides local health and social services, including services for young people.",
+        "2007-02-01",
+        2,
+    ),
+    DemoOrganization(
+        "CSDD",
+        "Commission scolaire des Découvreurs",
+        "Commission scolaire des Découvreurs (school board)",
+        "school",
+        "Offre l’enseignement primaire et secondaire et des services aux élèves dans ses écoles.",
+        "Provides elementary and secondary education and student services in its schools.",
+        "2007-02-01",
+        2,
+    ),
+    DemoOrganization(
+        "CSC",
+        "Commission scolaire de la Capitale",
+        "Commission scolaire de la Capitale (school board)",
+        "school",
+        "Offre l’enseignement primaire et secondaire et des services aux élèves dans ses écoles.",
+        "Provides elementary and secondary education and student services in its schools.",
+        "2007-02-01",
+        2,
+    ),
+    DemoOrganization(
+        "CSPS",
+        "Commission scolaire des Premières-Seigneuries",
+        "Commission scolaire des Premières-Seigneuries (school board)",
+        "school",
+        "Offre l’enseignement primaire et secondaire et des services aux élèves dans ses écoles.",
+        "Provides elementary and secondary education and student services in its schools.",
+        "2007-02-01",
+        2,
+    ),
+    DemoOrganization(
+        "ASSS-CN",
+        "Agence de la santé et des services sociaux de la Capitale-Nationale",
+        "Capitale-Nationale Health and Social Services Agency",
+        "agency",
+        "Planifie et coordonne les services de santé et les services sociaux de la région.",
+        "Plans and coordinates health and social services in the region.",
+        "2007-02-01",
+        1,
+    ),
+    DemoOrganization(
+        "CSCQ",
+        "Commission scolaire Central Québec",
+        "Central Québec School Board",
+        "school",
+        "Commission scolaire anglophone : enseignement et services aux élèves dans ses écoles.",
+        "English-language school board: education and student services in its schools.",
+        "2009-12-01",
+        1,
+    ),
+    DemoOrganization(
+        "TRAIC",
+        "TRAiC jeunesse",
+        "TRAiC jeunesse",
+        "community",
+        "Organisme qui intervient auprès des jeunes et de leur entourage.",
+        "Organization working with young people and the people around them.",
+        "2009-12-01",
+        1,
+    ),
+)
+
+TEAMS: tuple[DemoTeam, ...] = (
+    DemoTeam("SPVQ", "Section jeunesse"),
+    DemoTeam("CJQ", "Équipe de réadaptation"),
+    DemoTeam("CJQ", "Équipe de protection"),
+)
+
+PEOPLE: tuple[DemoPerson, ...] = (
+    # The published accounts (PRODUCT.md, "Demo data").
+    DemoPerson("admin@example.org", "Alex Administrateur", ("admin",), can_sign_in=True),
+    DemoPerson("table@example.org", "Thérèse Table", ("table",), can_sign_in=True),
+    DemoPerson("coord.spvq@example.org", "Camille Coordonnatrice", ("coordinator",), "SPVQ", can_sign_in=True),
+    DemoPerson(
+        "pivot.spvq@example.org",
+        "Patrice Pivot",
+        ("pivot",),
+        "SPVQ",
+        (("Section jeunesse", "pivot"),),
+        can_sign_in=True,
+    ),
+    DemoPerson(
+        "pivot.cjq@example.org",
+        "Pascale Pivot",
+        ("pivot",),
+        "CJQ",
+        (("Équipe de réadaptation", "pivot"),),
+        can_sign_in=True,
+    ),
+    DemoPerson(
+        "worker.spvq@example.org",
+        "William Intervenant",
+        ("worker",),
+        "SPVQ",
+        (("Section jeunesse", "member"),),
+        can_sign_in=True,
+        joined_days_ago=30,
+    ),
+    DemoPerson(
+        "worker.cjq@example.org",
+        "Wendy Intervenante",
+        ("worker",),
+        "CJQ",
+        (("Équipe de réadaptation", "member"),),
+        language="en",
+        can_sign_in=True,
+    ),
+    # More people, so that teams, organizations and reports have something to show.
+    DemoPerson(
+        "sophie.tremblay@example.org",
+        "Sophie Tremblay",
+        ("worker",),
+        "SPVQ",
+        (("Section jeunesse", "member"),),
+    ),
+    DemoPerson("marc.gagnon@example.org", "Marc Gagnon", ("worker",), "SPVQ", (("Section jeunesse", "member"),)),
+    DemoPerson(
+        "julie.roy@example.org",
+        "Julie Roy",
+        ("pivot",),
+        "SPVQ",
+        (("Section jeunesse", "pivot"),),
+        moved_from=("CJQ", 200),
+        joined_days_ago=200,
+    ),
+    DemoPerson("nadia.cote@example.org", "Nadia Côté", ("worker",), "CJQ", (("Équipe de réadaptation", "member"),)),
+    DemoPerson(
+        "louis.bouchard@example.org",
+        "Louis Bouchard",
+        ("worker",),
+        "CJQ",
+        (("Équipe de protection", "member"),),
+    ),
+    DemoPerson(
+        "karine.gauthier@example.org",
+        "Karine Gauthier",
+        ("pivot",),
+        "CJQ",
+        (("Équipe de protection", "pivot"),),
+    ),
+    DemoPerson("eric.morin@example.org", "Éric Morin", ("pivot",), "CJQ"),
+    DemoPerson("isabelle.lavoie@example.org", "Isabelle Lavoie", ("coordinator",), "CJQ"),
+    DemoPerson("chantal.fortin@example.org", "Chantal Fortin", ("pivot",), "PIPQ"),
+    DemoPerson("mathieu.gagne@example.org", "Mathieu Gagné", ("worker",), "PIPQ"),
+    DemoPerson("genevieve.ouellet@example.org", "Geneviève Ouellet", ("pivot",), "CSSS-VC"),
+    DemoPerson("patrick.pelletier@example.org", "Patrick Pelletier", ("pivot",), "CSSS-QN"),
+    DemoPerson("annie.belanger@example.org", "Annie Bélanger", ("pivot",), "CSDD"),
+    DemoPerson("francois.levesque@example.org", "François Lévesque", ("pivot",), "CSC"),
+    DemoPerson("melanie.bergeron@example.org", "Mélanie Bergeron", ("pivot",), "CSPS"),
+    DemoPerson("daniel.leblanc@example.org", "Daniel Leblanc", ("pivot",), "ASSS-CN"),
+    DemoPerson("sarah.mitchell@example.org", "Sarah Mitchell", ("pivot",), "CSCQ", language="en"),
+    DemoPerson("olivier.paquette@example.org", "Olivier Paquette", ("pivot",), "TRAIC"),
+    DemoPerson("catherine.girard@example.org", "Catherine Girard", ("pivot",), "JEFAR"),
+)
+
+#: The accounts a person can sign in with, printed by ``elearning demo`` and ``make run``.
+SIGN_IN_ACCOUNTS = tuple(person for person in PEOPLE if person.can_sign_in)
+
+
+@dataclass
+class DemoReport:
+    created: list[str] = field(default_factory=list)

@@ -1,0 +1,171 @@
+"""Questions answered "on date D", from dated facts only. Every report is built from these.
+
+Each ``*_on`` function returns a ``Select`` so reports can compose and group them in SQL; the small helpers
+below run them for one organization or person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from elearning import clock
+from elearning.extensions import db
+from elearning.models import (
+    CoordinatorGrant,
+    GlobalGrant,
+    Membership,
+    Organization,
+    OrganizationTarget,
+    Person,
+    PivotDesignation,
+    Team,
+    TeamMembership,
+)
+from elearning.roles import Role
+
+
+def active_on(day: dt.date) -> sa.ColumnElement[bool]:
+    """SQL condition on :class:`Person`: the account was not deactivated on or before ``day``."""
+    cutoff = clock.get_clock().start_of_day(day + dt.timedelta(days=1))
+    return sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
+
+
+def organization_member_on(day: dt.date) -> sa.ColumnElement[bool]:
+    """SQL condition on :class:`Organization`: it took part in the Table on ``day``."""
+    return sa.and_(Organization.joined_on <= day, sa.or_(Organization.left_on.is_(None), Organization.left_on > day))
+
+
+def members_on(day: dt.date) -> sa.Select[tuple[int, int]]:
+    """(organization id, person id) of every active member of every organization on ``day``."""
+    return (
+        sa.select(Membership.organization_id, Membership.person_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.holds_on(day), active_on(day))
+    )
+
+
+def designated_pivots_on(day: dt.date) -> sa.Select[tuple[int, int]]:
+    """(organization id, person id) of people who on ``day`` belonged to an organization and held a pivot
+    designation in that same organization."""
+    return (
+        sa.select(PivotDesignation.organization_id, PivotDesignation.person_id)
+        .join(
+            Membership,
+            sa.and_(
+                Membership.person_id == PivotDesignation.person_id,
+                Membership.organization_id == PivotDesignation.organization_id,
+            ),
+        )
+        .join(Person, Person.id == PivotDesignation.person_id)
+        .where(PivotDesignation.holds_on(day), Membership.holds_on(day), active_on(day))
+    )
+
+
+def targets_on(day: dt.date) -> sa.Select[tuple[int, int]]:
+    """(organization id, target value) as each target stood on ``day`` (the latest row effective by then)."""
+    ranked = (
+        sa.select(
+            OrganizationTarget.organization_id,
+            OrganizationTarget.value,
+            sa.func.row_number()
+            .over(
+                partition_by=OrganizationTarget.organization_id,
+                order_by=(OrganizationTarget.effective_from.desc(), OrganizationTarget.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(OrganizationTarget.effective_from <= day)
+        .subquery()
+    )
+    return sa.select(ranked.c.organization_id, ranked.c.value).where(ranked.c.rank == 1)
+
+
+def team_memberships_on(day: dt.date) -> sa.Select[tuple[int, int, str]]:
+    """(team id, person id, role in team) of every team membership holding on ``day``."""
+    return sa.select(TeamMembership.team_id, TeamMembership.person_id, TeamMembership.role).where(
+        TeamMembership.holds_on(day)
+    )
+
+
+# -- one organization or person ------------------------------------------------------------------------
+
+
+def members_of(organization_id: int, day: dt.date) -> list[int]:
+    """Ids of the active members of an organization on ``day``, in id order."""
+    query = members_on(day).where(Membership.organization_id == organization_id)
+    return sorted(row.person_id for row in db.session.execute(query))
+
+
+def designated_pivots_of(organization_id: int, day: dt.date) -> list[int]:
+    query = designated_pivots_on(day).where(PivotDesignation.organization_id == organization_id)
+    return sorted(row.person_id for row in db.session.execute(query))
+
+
+def target_of(organization_id: int, day: dt.date) -> int | None:
+    """The target as it stood on ``day``; None when none was set by then."""
+    sub = targets_on(day).subquery()
+    return db.session.scalar(sa.select(sub.c.value).where(sub.c.organization_id == organization_id))
+
+
+def teams_of(person_id: int, day: dt.date) -> list[tuple[Team, str]]:
+    """The teams a person belonged to on ``day``, with the role held in each, by team name."""
+    query = (
+        sa.select(Team, TeamMembership.role)
+        .join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamMembership.person_id == person_id, TeamMembership.holds_on(day))
+        .order_by(Team.name, Team.id)
+    )
+    return [(team, role) for team, role in db.session.execute(query)]
+
+
+def organization_of(person_id: int, day: dt.date) -> Organization | None:
+    """The organization a person belonged to on ``day``."""
+    query = (
+        sa.select(Organization)
+        .join(Membership, Membership.organization_id == Organization.id)
+        .where(Membership.person_id == person_id, Membership.holds_on(day))
+    )
+    return db.session.scalar(query)
+
+
+def roles_of(person_id: int, day: dt.date) -> dict[Role, set[int]]:
+    """The roles a person held on ``day``, each with the organization ids it applies to (empty for global
+    roles). A deactivated person holds none."""
+    person = db.session.get(Person, person_id)
+    if person is None or (person.deactivated_at and clock.get_clock().local_date(person.deactivated_at) <= day):
+        return {}
+    roles: dict[Role, set[int]] = {}
+    membership_orgs = set(
+        db.session.scalars(
+            sa.select(Membership.organization_id).where(Membership.person_id == person_id, Membership.holds_on(day))
+        )
+    )
+    if membership_orgs:
+        roles[Role.WORKER] = membership_orgs
+    pivot_orgs = set(
+        db.session.scalars(
+            sa.select(PivotDesignation.organization_id).where(
+                PivotDesignation.person_id == person_id,
+                PivotDesignation.holds_on(day),
+                PivotDesignation.organization_id.in_(membership_orgs),
+            )
+        )
+    )
+    if pivot_orgs:
+        roles[Role.PIVOT] = pivot_orgs
+    coordinator_orgs = set(
+        db.session.scalars(
+            sa.select(CoordinatorGrant.organization_id).where(
+                CoordinatorGrant.person_id == person_id, CoordinatorGrant.holds_on(day)
+            )
+        )
+    )
+    if coordinator_orgs:
+        roles[Role.COORDINATOR] = coordinator_orgs
+    for role in db.session.scalars(
+        sa.select(GlobalGrant.role).where(GlobalGrant.person_id == person_id, GlobalGrant.holds_on(day))
+    ):
+        roles[Role(role)] = set()
+    return roles

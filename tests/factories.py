@@ -1,0 +1,66 @@
+"""Plain factories with keyword defaults. Call them inside an application context; they flush, not commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+
+from elearning.models import Organization, Person, Team, TeamMembership
+from elearning.roles import Role, TeamRole
+from elearning.services import organizations, people, teams
+
+PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+
+def make_org(
+    code: str | None = None,
+    *,
+    name: str | None = None,
+    kind: str = "other",
+    target: int | None = 2,
+    joined_on: dt.date = dt.date(2007, 2, 1),
+) -> Organization:
+    n = next(_sequence)
+    code = code or f"ORG{n}"
+    return organizations.create_organization(
+        None,
+        code=code,
+        name_fr=name or f"Organisation {code}",
+        name_en=f"Organization {code}" if name is None else name,
+        kind=kind,
+        target=target,
+        joined_on=joined_on,
+    )
+
+
+def make_person(
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    org: Organization | None = None,
+    roles: Iterable[str] = ("worker",),
+    password: str | None = PASSWORD,
+    language: str = "fr",
+    start_on: dt.date | None = None,
+) -> Person:
+    n = next(_sequence)
+    return people.create_person(
+        None,
+        email=email or f"person{n}@example.org",
+        full_name=name or f"Personne {n}",
+        roles={Role(role) for role in roles},
+        organization=org,
+        password=password,
+        language=language,
+        start_on=start_on,
+    )
+
+
+def make_team(org: Organization, name: str | None = None) -> Team:
+    return teams.create_team(None, org, name or f"Équipe {next(_sequence)}")
+
+
+def add_member(team: Team, person: Person, role: str = "member", start_on: dt.date | None = None) -> TeamMembership:
+    return teams.add_to_team(None, team, person, TeamRole(role), start_on=start_on)

@@ -1,0 +1,120 @@
+"""``elearning demo``: the published accounts, idempotent, refused in production."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from elearning.extensions import db
+from elearning.models import Organization, Person
+from elearning.security.passwords import verify_password
+from elearning.services import history
+from elearning.services.demo_data import DEMO_PASSWORD, ORGANIZATIONS
+from elearning.services.organizations import get_organization
+from elearning.services.people import get_person
+from tests.conftest import TODAY
+
+PUBLISHED = {
+    "admin@example.org": {"admin"},
+    "table@example.org": {"table"},
+    "coord.spvq@example.org": {"coordinator", "worker"},
+    "pivot.spvq@example.org": {"pivot", "worker"},
+    "pivot.cjq@example.org": {"pivot", "worker"},
+    "worker.spvq@example.org": {"worker"},
+    "worker.cjq@example.org": {"worker"},
+}
+
+
+def test_demo_twice_changes_nothing_the_second_time(runner: FlaskCliRunner, dump: Callable[[], Any]) -> None:
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("demo: created 12 organizations, 3 teams, ")
+    for email in PUBLISHED:
+        assert email in first.output
+    assert DEMO_PASSWORD in first.output
+    after_first = dump()
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert second.output.startswith("demo: nothing to create")
+    assert dump() == after_first
+
+
+def test_demo_creates_the_seed_organizations_and_accounts(app: Flask, runner: FlaskCliRunner) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        codes = set(db.session.scalars(sa.select(Organization.code)))
+        assert codes == {
+            "CJQ",
+            "JEFAR",
+            "SPVQ",
+            "PIPQ",
+            "CSSS-VC",
+            "CSSS-QN",
+            "CSDD",
+            "CSC",
+            "CSPS",
+            "ASSS-CN",
+            "CSCQ",
+            "TRAIC",
+        }
+        for spec in ORGANIZATIONS:
+            organization = get_organization(spec.code)
+            assert organization.mandate_fr and organization.mandate_en
+            assert organization.joined_on.year == (2009 if spec.code in {"CSCQ", "TRAIC"} else 2007)
+            assert history.target_of(organization.id, TODAY) == spec.target
+        for email, roles in PUBLISHED.items():
+            person = get_person(email)
+            assert verify_password(person.password_hash, DEMO_PASSWORD)
+            assert {role.value for role in history.roles_of(person.id, TODAY)} == roles
+        spvq = get_organization("SPVQ")
+        coordinator = get_person("coord.spvq@example.org")
+        assert history.roles_of(coordinator.id, TODAY)["coordinator"] == {spvq.id}
+        for email in (
+            "pivot.spvq@example.org",
+            "worker.spvq@example.org",
+            "pivot.cjq@example.org",
+            "worker.cjq@example.org",
+        ):
+            teams = history.teams_of(get_person(email).id, TODAY)
+            assert len(teams) == 1
+            assert teams[0][1] == ("pivot" if email.startswith("pivot") else "member")
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) > len(PUBLISHED)
+
+
+def test_demo_history_answers_past_dates(app: Flask, runner: FlaskCliRunner) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        from datetime import timedelta
+
+        cjq = get_organization("CJQ")
+        assert history.target_of(cjq.id, TODAY - timedelta(days=731)) == 3
+        assert history.target_of(cjq.id, TODAY) == 4
+        julie = get_person("julie.roy@example.org")
+        assert history.organization_of(julie.id, TODAY - timedelta(days=201)).code == "CJQ"
+        assert history.organization_of(julie.id, TODAY).code == "SPVQ"
+
+
+def test_demo_refused_in_production_unless_forced(app: Flask, runner: FlaskCliRunner, dump: Callable[[], Any]) -> None:
+    app.config["ELEARNING_ENV"] = "production"
+    before = dump()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: refusing to load demo data in production (ELEARNING_ENV=production); use --force"
+    ]
+    assert dump() == before
+    assert runner.invoke(args=["demo", "--force"]).exit_code == 0
+    assert dump() != before
+
+
+@pytest.mark.parametrize("email", ["worker.spvq@example.org"])
+def test_worker_spvq_starts_with_nothing_done(app: Flask, runner: FlaskCliRunner, email: str) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        person = get_person(email)
+        assert person.last_sign_in_at is None

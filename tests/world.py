@@ -1,0 +1,79 @@
+"""The permission matrix's world: two organizations, their teams, and one person of each role.
+
+Organization A has two teams: ``team_a`` (``worker`` and ``pivot``) and ``team_a2`` (``other_pivot``, and
+``worker_a2``). Organization B has ``team_b`` (``worker_b``, ``pivot_b``). ``coordinator`` coordinates A,
+``other_coordinator`` coordinates B. ``table`` and ``admin`` hold the global roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from elearning.extensions import db
+from tests.factories import PASSWORD, add_member, make_org, make_person, make_team
+
+#: The roles of the route-by-role matrix, in column order.
+ROLES = ("anonymous", "worker", "pivot", "other_pivot", "coordinator", "other_coordinator", "table", "admin")
+
+
+@dataclass(frozen=True)
+class World:
+    org_a: int
+    org_b: int
+    org_a_code: str
+    org_b_code: str
+    team_a: int
+    team_a2: int
+    team_b: int
+    people: dict[str, int]
+    emails: dict[str, str]
+    password: str = PASSWORD
+
+    def email(self, role: str) -> str:
+        return self.emails[role]
+
+
+def build_world(app: Flask) -> World:
+    with app.app_context():
+        org_a = make_org("ORG-A", name="Organisation A")
+        org_b = make_org("ORG-B", name="Organisation B")
+        team_a = make_team(org_a, "Équipe A")
+        team_a2 = make_team(org_a, "Équipe A2")
+        team_b = make_team(org_b, "Équipe B")
+        specs = {
+            "worker": (org_a, ("worker",), team_a, "member"),
+            "pivot": (org_a, ("pivot",), team_a, "pivot"),
+            "other_pivot": (org_a, ("pivot",), team_a2, "pivot"),
+            "worker_a2": (org_a, ("worker",), team_a2, "member"),
+            "coordinator": (org_a, ("coordinator",), None, None),
+            "other_coordinator": (org_b, ("coordinator",), None, None),
+            "worker_b": (org_b, ("worker",), team_b, "member"),
+            "pivot_b": (org_b, ("pivot",), team_b, "pivot"),
+            "table": (None, ("table",), None, None),
+            "admin": (None, ("admin",), None, None),
+        }
+        ids: dict[str, int] = {}
+        emails: dict[str, str] = {}
+        for key, (org, roles, team, team_role) in specs.items():
+            person = make_person(
+                email=f"{key.replace('_', '.')}@world.example.org", name=key.title(), org=org, roles=roles
+            )
+            if team is not None:
+                add_member(team, person, team_role)
+            ids[key] = person.id
+            emails[key] = person.email
+        world = World(
+            org_a=org_a.id,
+            org_b=org_b.id,
+            org_a_code=org_a.code,
+            org_b_code=org_b.code,
+            team_a=team_a.id,
+            team_a2=team_a2.id,
+            team_b=team_b.id,
+            people=ids,
+            emails=emails,
+        )
+        db.session.commit()
+    return world
