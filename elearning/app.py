@@ -10,12 +10,17 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearning import models  # noqa: F401  (every table registered before anything uses the metadata)
+from elearning.auth.views import blueprint as auth
 from elearning.cli import register_commands
 from elearning.clock import Clock
 from elearning.config import load_settings
-from elearning.extensions import babel, db, migrate
+from elearning.extensions import babel, csrf, db, limiter, login_manager, migrate
 from elearning.health.views import blueprint as health
-from elearning.i18n import select_locale
+from elearning.i18n import compile_catalogs, select_locale
+from elearning.main.views import blueprint as main
+from elearning.web import init_web
+
+BLUEPRINTS = (health, auth, main)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_settings(os.environ, config)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -35,14 +41,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app,
         locale_selector=select_locale,
         default_locale="fr",
-        default_translation_directories=os.path.join(os.path.dirname(__file__), "translations"),
+        default_translation_directories=str(compile_catalogs(app)),
     )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
     app.extensions["elearning.clock"] = Clock(app.config["TIMEZONE"])
 
     count = app.config["TRUSTED_PROXY_COUNT"]
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)  # type: ignore[method-assign]
 
-    app.register_blueprint(health)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    init_web(app)
     register_commands(app)
     return app

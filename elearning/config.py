@@ -99,6 +99,27 @@ def _int_setting(values: Mapping[str, Any], name: str, default: int, minimum: in
     return value
 
 
+def _bool_setting(values: Mapping[str, Any], name: str, default: bool) -> bool:
+    raw = values.get(name)
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = str(values.get(name) or default).strip()
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
 def local_secret_key(instance_path: Path) -> str:
     """Read the instance folder's secret key, creating it once.
 
@@ -141,6 +162,12 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
             if not str(values.get(name) or "").strip():
                 raise ConfigError(f"{name} is required when ELEARNING_ENV=production")
 
+    if production and str(values.get("PASSWORD_HASH_PROFILE") or "owasp") != "owasp":
+        raise ConfigError("PASSWORD_HASH_PROFILE must be owasp when ELEARNING_ENV=production")
+    storage = str(values.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not storage.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+        raise ConfigError(f"RATELIMIT_STORAGE_URI must be memory:// or a redis:// URL, not {storage!r}")
+
     root = find_project_root(values)
     instance_path = Path(values.get("INSTANCE_PATH") or root / "instance").resolve()
 
@@ -168,7 +195,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
     content_dir = Path(values.get("CONTENT_DIR") or root).expanduser().resolve()
     public = urlsplit(public_base_url)
 
-    return {
+    settings = {
         "ELEARNING_ENV": env,
         "PROJECT_ROOT": str(root),
         "INSTANCE_PATH": str(instance_path),
@@ -182,5 +209,23 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
         "TIMEZONE": timezone,
         "TRUSTED_PROXY_COUNT": _int_setting(values, "TRUSTED_PROXY_COUNT", 0),
         "TESTING": env == "test" or bool(values.get("TESTING")),
-        "PASSWORD_HASH_PROFILE": str(values.get("PASSWORD_HASH_PROFILE") or "owasp"),
+        "PASSWORD_HASH_PROFILE": _choice(values, "PASSWORD_HASH_PROFILE", ("owasp", "cheapest"), "owasp"),
+        "SESSION_IDLE_MINUTES": _int_setting(values, "SESSION_IDLE_MINUTES", 8 * 60, minimum=1),
+        "SESSION_ABSOLUTE_HOURS": _int_setting(values, "SESSION_ABSOLUTE_HOURS", 7 * 24, minimum=1),
+        "COOKIE_SECURE": _bool_setting(values, "COOKIE_SECURE", production),
+        "SESSION_COOKIE_SECURE": _bool_setting(values, "COOKIE_SECURE", production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "elearning_prefs",
+        "RATELIMIT_ENABLED": _bool_setting(values, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": str(values.get("RATELIMIT_STORAGE_URI") or "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_KEY_PREFIX": str(values.get("RATELIMIT_KEY_PREFIX") or "elearning"),
     }
+    # Explicit overrides of other Flask settings (tests) pass through unchanged.
+    for key, value in (overrides or {}).items():
+        if key.isupper() and key not in settings:
+            settings[key] = value
+    return settings

@@ -6,8 +6,12 @@ import sqlite3
 from typing import Any
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -31,6 +35,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 babel = Babel()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+# Limits are application limits checked by the views themselves (see elearning.security.ratelimit), so that
+# requests CSRF refuses still count; RATELIMIT_ENABLED is set explicitly by every create_app().
+limiter = Limiter(get_remote_address, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")

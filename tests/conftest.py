@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import socket
@@ -181,8 +182,9 @@ def settings(database_url: str, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def databases(worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
-    factory = DatabaseFactory(worker_id, tmp_path_factory.mktemp("databases"))
+def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    factory = DatabaseFactory(worker, tmp_path_factory.mktemp("databases"))
     yield factory
     factory.drop_all()
 
@@ -255,6 +257,24 @@ def app(
         outer.rollback()
         connection.close()
         engine.dispose()
+
+
+_connected_engines: set[sa.Engine] = set()
+
+
+@sa.event.listens_for(sa.Engine, "engine_connect")
+def _remember_engine(connection: sa.Connection) -> None:
+    _connected_engines.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines() -> Iterator[None]:
+    """Close the pooled connections of every engine a test used (no connection outlives its test, even when
+    the application that made it is already gone)."""
+    yield
+    while _connected_engines:
+        _connected_engines.pop().dispose()
+    gc.collect()  # a leaked connection then warns in the test that leaked it
 
 
 @pytest.fixture

@@ -284,5 +284,3 @@ def test_unmigrated_database_is_one_line(empty_database: str, tmp_path) -> None:
     app = create_app(settings(empty_database, INSTANCE_PATH=str(tmp_path)))
     result = app.test_cli_runner().invoke(args=["orgs", "list"])
     one_line_error(result, "run `elearning db upgrade` first")
-    with app.app_context():
-        db.engine.dispose()

@@ -118,3 +118,18 @@ def test_worker_spvq_starts_with_nothing_done(app: Flask, runner: FlaskCliRunner
     with app.app_context():
         person = get_person(email)
         assert person.last_sign_in_at is None
+
+
+def test_each_published_account_signs_in_and_sees_its_dashboard(app: Flask, runner: FlaskCliRunner) -> None:
+    from tests.web import sign_in
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    for email in PUBLISHED:
+        client = app.test_client()
+        assert sign_in(client, email, DEMO_PASSWORD).status_code == 302
+        page = client.get("/")
+        assert page.status_code == 200
+        with app.app_context():
+            person = get_person(email)
+            greeting = "Hello" if person.preferred_language == "en" else "Bonjour"
+            assert f"{greeting}, {person.full_name}" in page.get_data(as_text=True)

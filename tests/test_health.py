@@ -8,7 +8,6 @@ from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 
 from elearning import create_app
-from elearning.extensions import db
 from tests.conftest import settings
 
 
@@ -28,8 +27,6 @@ def test_unmigrated_database_is_503(empty_database: str, tmp_path: Path) -> None
     assert response.status_code == 503
     assert response.get_json()["migrations"] == "behind"
     assert response.get_json()["revision"] == []
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_database_behind_head_is_503(empty_database: str, tmp_path: Path) -> None:
@@ -37,7 +34,6 @@ def test_database_behind_head_is_503(empty_database: str, tmp_path: Path) -> Non
     with app.app_context():
         upgrade(directory=app.config["MIGRATIONS_DIR"])
         downgrade(directory=app.config["MIGRATIONS_DIR"], revision="base")
-        db.engine.dispose()
     assert app.test_client().get("/healthz").status_code == 503
 
 

@@ -28,7 +28,6 @@ def test_models_and_migrations_agree(database_url: str, tmp_path: Path, clock) -
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
-        db.engine.dispose()
 
 
 def test_file_names_are_dated(project_root: Path) -> None:
@@ -60,4 +59,3 @@ def test_downgrade_to_base_and_upgrade_again_with_demo_data(empty_database: str,
         load_demo()
         db.session.commit()
         assert db.session.scalar(sa.text("SELECT count(*) FROM people")) == people
-        db.engine.dispose()

@@ -3,6 +3,7 @@
 from elearning.models.audit import AuditEvent
 from elearning.models.organizations import Organization, OrganizationTarget
 from elearning.models.people import CoordinatorGrant, GlobalGrant, Membership, Person, PivotDesignation
+from elearning.models.sessions import WebSession
 from elearning.models.teams import Team, TeamMembership
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "PivotDesignation",
     "Team",
     "TeamMembership",
+    "WebSession",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearning.extensions import db
@@ -14,7 +15,7 @@ from elearning.models.types import UTCDateTime
 from elearning.roles import GLOBAL_ROLES
 
 
-class Person(db.Model):
+class Person(UserMixin, db.Model):
     """Anyone with an account. E-mail addresses are stored lower-cased, hence unique whatever their case."""
 
     __tablename__ = "people"

@@ -132,40 +132,31 @@ def organization_of(person_id: int, day: dt.date) -> Organization | None:
 
 def roles_of(person_id: int, day: dt.date) -> dict[Role, set[int]]:
     """The roles a person held on ``day``, each with the organization ids it applies to (empty for global
-    roles). A deactivated person holds none."""
+    roles), in one query. A deactivated person holds none; a designation counts only in the organization the
+    person belonged to."""
     person = db.session.get(Person, person_id)
     if person is None or (person.deactivated_at and clock.get_clock().local_date(person.deactivated_at) <= day):
         return {}
+    member_orgs = sa.select(Membership.organization_id).where(
+        Membership.person_id == person_id, Membership.holds_on(day)
+    )
+    facts = sa.union_all(
+        sa.select(sa.literal(Role.WORKER.value).label("role"), Membership.organization_id.label("org")).where(
+            Membership.person_id == person_id, Membership.holds_on(day)
+        ),
+        sa.select(sa.literal(Role.PIVOT.value), PivotDesignation.organization_id).where(
+            PivotDesignation.person_id == person_id,
+            PivotDesignation.holds_on(day),
+            PivotDesignation.organization_id.in_(member_orgs),
+        ),
+        sa.select(sa.literal(Role.COORDINATOR.value), CoordinatorGrant.organization_id).where(
+            CoordinatorGrant.person_id == person_id, CoordinatorGrant.holds_on(day)
+        ),
+        sa.select(GlobalGrant.role, sa.null()).where(GlobalGrant.person_id == person_id, GlobalGrant.holds_on(day)),
+    )
     roles: dict[Role, set[int]] = {}
-    membership_orgs = set(
-        db.session.scalars(
-            sa.select(Membership.organization_id).where(Membership.person_id == person_id, Membership.holds_on(day))
-        )
-    )
-    if membership_orgs:
-        roles[Role.WORKER] = membership_orgs
-    pivot_orgs = set(
-        db.session.scalars(
-            sa.select(PivotDesignation.organization_id).where(
-                PivotDesignation.person_id == person_id,
-                PivotDesignation.holds_on(day),
-                PivotDesignation.organization_id.in_(membership_orgs),
-            )
-        )
-    )
-    if pivot_orgs:
-        roles[Role.PIVOT] = pivot_orgs
-    coordinator_orgs = set(
-        db.session.scalars(
-            sa.select(CoordinatorGrant.organization_id).where(
-                CoordinatorGrant.person_id == person_id, CoordinatorGrant.holds_on(day)
-            )
-        )
-    )
-    if coordinator_orgs:
-        roles[Role.COORDINATOR] = coordinator_orgs
-    for role in db.session.scalars(
-        sa.select(GlobalGrant.role).where(GlobalGrant.person_id == person_id, GlobalGrant.holds_on(day))
-    ):
-        roles[Role(role)] = set()
+    for role, organization_id in db.session.execute(facts):
+        held = roles.setdefault(Role(role), set())
+        if organization_id is not None:
+            held.add(organization_id)
     return roles

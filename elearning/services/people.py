@@ -14,7 +14,7 @@ from elearning.extensions import db
 from elearning.models import CoordinatorGrant, GlobalGrant, Membership, Organization, Person, PivotDesignation
 from elearning.roles import LANGUAGES, ORGANIZATION_ROLES, Role
 from elearning.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
-from elearning.services import history
+from elearning.services import history, sessions
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
 
@@ -62,16 +62,17 @@ def parse_roles(values: Iterable[str]) -> set[Role]:
     return roles
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, field: str = "password") -> None:
+    """Refuse a password that is too short or absurdly long."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
             _l("The password must have at least %(min)s characters.", min=MIN_PASSWORD_LENGTH),
-            field="password",
+            field=field,
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise Invalid(
             _l("The password must have at most %(max)s characters.", max=MAX_PASSWORD_LENGTH),
-            field="password",
+            field=field,
         )
 
 
@@ -233,6 +234,7 @@ def deactivate(actor: Person | None, person: Person) -> None:
     if person.deactivated_at is not None:
         raise Conflict(_l("The account %(email)s is already deactivated.", email=person.email), field="email")
     person.deactivated_at = clock.now()
+    sessions.revoke_all(person)
     db.session.flush()
     record("person.deactivated", actor=actor, subject=person, object_type="person", object_id=person.id)
 

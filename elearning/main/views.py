@@ -1,0 +1,27 @@
+"""The signed-in person's dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+from elearning import clock
+from elearning.services import history
+from elearning.web.visitors import current_person, current_viewer
+
+blueprint = Blueprint("main", __name__)
+
+
+@blueprint.get("/")
+@login_required
+def dashboard() -> str:
+    person = current_person()
+    assert person is not None
+    today = clock.today()
+    return render_template(
+        "main/dashboard.html",
+        person=person,
+        organization=history.organization_of(person.id, today),
+        teams=history.teams_of(person.id, today),
+        viewer=current_viewer(),
+    )

@@ -1,0 +1,85 @@
+"""Server-side sign-in sessions: created at sign-in, checked on every request, revoked at sign-out.
+
+The browser's cookie holds a random reference of 256 bits; only its SHA-256 is stored, so a copy of the
+database cannot be turned into working cookies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from elearning import clock
+from elearning.extensions import db
+from elearning.models import Person, WebSession
+
+#: ``last seen`` is written at most this often.
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    idle: dt.timedelta
+    absolute: dt.timedelta
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(person: Person) -> tuple[str, WebSession]:
+    """A new session for ``person``; returns the cookie value (shown once) and the row."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    row = WebSession(token_hash=_hash(token), person_id=person.id, created_at=now, last_seen_at=now)
+    db.session.add(row)
+    db.session.flush()
+    return token, row
+
+
+def resume_session(token: str, lifetimes: Lifetimes) -> tuple[WebSession, Person, bool] | None:
+    """The live session and person behind a cookie value, or None (unknown, revoked, expired, deactivated).
+
+    Touches ``last_seen_at`` when it is older than :data:`TOUCH_INTERVAL` and then says so (third item); the
+    caller commits.
+    """
+    if not token or len(token) > 100:
+        return None
+    found = db.session.execute(
+        sa.select(WebSession, Person)
+        .join(Person, Person.id == WebSession.person_id)
+        .where(WebSession.token_hash == _hash(token))
+    ).first()
+    if found is None:
+        return None
+    row, person = found
+    now = clock.now()
+    if (
+        row.revoked_at is not None
+        or person.deactivated_at is not None
+        or now - row.last_seen_at > lifetimes.idle
+        or now - row.created_at > lifetimes.absolute
+    ):
+        return None
+    touched = now - row.last_seen_at >= TOUCH_INTERVAL
+    if touched:
+        row.last_seen_at = now
+    return row, person, touched
+
+
+def revoke(row: WebSession) -> None:
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+
+
+def revoke_all(person: Person, *, keep: WebSession | None = None) -> int:
+    """Revoke every live session of ``person`` except ``keep``; returns how many were revoked."""
+    query = sa.update(WebSession).where(WebSession.person_id == person.id, WebSession.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(WebSession.id != keep.id)
+    result = db.session.execute(query.values(revoked_at=clock.now()).execution_options(synchronize_session="fetch"))
+    return result.rowcount or 0

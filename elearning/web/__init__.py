@@ -1,0 +1,14 @@
+"""Cross-cutting web plumbing: who is asking, language, security headers, errors, the layout's helpers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from elearning.web import errors, layout, security, visitors
+
+
+def init_web(app: Flask) -> None:
+    visitors.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    layout.init_app(app)

@@ -1,0 +1,84 @@
+"""What the base layout needs: navigation by role, the language switch, the current viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from elearning import permissions
+from elearning.permissions import Viewer
+from elearning.roles import Role
+from elearning.web.visitors import current_person, current_viewer
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    allowed: Callable[[Viewer], bool]
+
+
+#: The main navigation, in order. An item shows when its page exists and the viewer may open it.
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("main.dashboard", _l("Dashboard"), permissions.can_use_learning),
+    NavItem("learn.catalog", _l("Modules"), permissions.can_use_learning),
+    NavItem("learn.certificates", _l("Certificates"), permissions.can_use_learning),
+    NavItem("team.matrix", _l("My team"), permissions.can_view_any_team),
+    NavItem("org.overview", _l("My organization"), lambda v: bool(v.coordinated_organization_ids)),
+    NavItem("reports.coverage", _l("Reports"), permissions.can_view_reports),
+    NavItem("directory.index", _l("Directory"), permissions.can_view_directory),
+    NavItem("admin.index", _l("Administration"), lambda v: permissions.can_govern(v) or permissions.can_administer(v)),
+    NavItem("auth.account", _l("My account"), permissions.can_use_learning),
+)
+
+ROLE_LABELS = {
+    Role.WORKER: _l("Worker"),
+    Role.PIVOT: _l("Pivot"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.TABLE: _l("Table"),
+    Role.ADMIN: _l("Admin"),
+}
+
+
+def navigation() -> list[dict[str, object]]:
+    viewer = current_viewer()
+    items = []
+    for item in NAVIGATION:
+        if item.endpoint in current_app.view_functions and item.allowed(viewer):
+            url = url_for(item.endpoint)
+            items.append({"url": url, "label": item.label, "current": request.path == url})
+    return items
+
+
+def language_switch() -> dict[str, str]:
+    """The other language's code, name and the URL of this same page in it."""
+    current = str(get_locale() or "fr")
+    other = "en" if current == "fr" else "fr"
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    args.append(("lang", other))
+    return {
+        "code": other,
+        "name": "English" if other == "en" else "Français",
+        "url": f"{request.path}?{urlencode(args)}",
+    }
+
+
+def role_labels(viewer: Viewer) -> list[str]:
+    order = [Role.WORKER, Role.PIVOT, Role.COORDINATOR, Role.TABLE, Role.ADMIN]
+    return [str(ROLE_LABELS[role]) for role in order if role in viewer.roles]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        navigation=navigation,
+        language_switch=language_switch,
+        current_viewer=current_viewer,
+        current_person=current_person,
+        role_labels=role_labels,
+    )

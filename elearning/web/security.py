@@ -1,0 +1,49 @@
+"""Security headers on every response, and the per-request nonce of the Content-Security-Policy."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, request
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+def csp_nonce() -> str:
+    """The nonce for this request's inline scripts (there are none yet; kept for later pages)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def allow_caching(response: Response, seconds: int) -> Response:
+    """Mark a response that shows no personal information as cacheable (e.g. module images)."""
+    response.headers["Cache-Control"] = f"private, max-age={seconds}"
+    response.headers["X-Elearning-Cacheable"] = "1"
+    return response
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = CSP.format(nonce=csp_nonce())
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    if request.endpoint == "static":
+        return response
+    if headers.pop("X-Elearning-Cacheable", None) is None:
+        # Pages may show personal information: never stored by browsers or proxies.
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,0 +1,105 @@
+"""The route-by-role matrix: every rule of the URL map, every method, the literal status for each role.
+
+Columns follow :data:`tests.world.ROLES`: anonymous, worker, pivot, pivot of another team (same organization),
+coordinator, coordinator of another organization, Table, Admin. URL parameters are filled from the world for
+an object of organization A / team A ("own") and one of organization B ("foreign"). POST requests carry a
+valid CSRF token and no other data, so an allowed role gets the form's validation error (400), never a change.
+
+Every later issue adds its rows; a rule missing from the table fails ``test_every_rule_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+
+from tests.web import csrf_token, sign_in
+from tests.world import ROLES, World, build_world
+
+
+@dataclass(frozen=True)
+class Row:
+    rule: str
+    method: str
+    path: str  # the rule with its parameters filled, as a format string over World.values
+    statuses: tuple[int, ...]
+    variant: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.rule}{' ' + self.variant if self.variant else ''}"
+
+
+def R(rule: str, method: str, path: str | None, *statuses: int, variant: str = "") -> Row:
+    assert len(statuses) == len(ROLES), rule
+    return Row(rule, method, path or rule, statuses, variant)
+
+
+# fmt: off
+MATRIX: list[Row] = [
+    #  rule                        method  path                          anon work pivt opiv coor ocoo tabl admn
+    R("/healthz",                  "GET",  None,                         200, 200, 200, 200, 200, 200, 200, 200),
+    R("/static/<path:filename>",   "GET",  "/static/css/app.css",        200, 200, 200, 200, 200, 200, 200, 200),
+    R("/login",                    "GET",  None,                         200, 302, 302, 302, 302, 302, 302, 302),
+    R("/login",                    "POST", None,                         400, 400, 400, 400, 400, 400, 400, 400),
+    R("/logout",                   "POST", None,                         302, 302, 302, 302, 302, 302, 302, 302),
+    R("/",                         "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
+    R("/account",                  "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
+    R("/account/password",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
+    R("/account/language",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
+]
+# fmt: on
+
+
+def world_values(world: World) -> dict[str, object]:
+    """What the rows' paths may name."""
+    return {
+        "org_a": world.org_a_code,
+        "org_b": world.org_b_code,
+        "team_a": world.team_a,
+        "team_b": world.team_b,
+        "member_a": world.people["worker"],
+        "member_b": world.people["worker_b"],
+    }
+
+
+def test_every_rule_is_in_the_matrix(app: Flask) -> None:
+    listed = {(row.rule, row.method) for row in MATRIX}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if (rule.rule, method) not in listed:
+                missing.append(f"{method} {rule.rule}")
+    assert not missing, "rules missing from the route-by-role matrix: " + ", ".join(missing)
+    known = {(rule.rule, method) for rule in app.url_map.iter_rules() for method in rule.methods or ()}
+    stale = [row.id for row in MATRIX if (row.rule, row.method) not in known]
+    assert not stale, f"matrix rows for rules that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_route_by_role(app: Flask, row: Row) -> None:
+    world = build_world(app)
+    path = row.path.format(**world_values(world))
+    actual: dict[str, int] = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            assert sign_in(client, world.email(role), world.password).status_code == 302
+        if row.method == "GET":
+            response = client.get(path)
+        else:
+            token = csrf_token(client, "/login" if role == "anonymous" else "/account")
+            response = client.open(path, method=row.method, data={"csrf_token": token})
+        actual[role] = response.status_code
+        response.close()
+        if role == "anonymous" and response.status_code == 302 and row.rule not in ("/logout",):
+            assert response.headers["Location"].startswith("/login?next="), (row.id, response.headers["Location"])
+        elif role == "anonymous" and response.status_code == 302:
+            assert response.headers["Location"].startswith("/login"), row.id
+    expected_by_role = dict(zip(ROLES, row.statuses, strict=True))
+    differences = {
+        role: (expected_by_role[role], actual[role]) for role in ROLES if actual[role] != expected_by_role[role]
+    }
+    assert not differences, f"{row.id}: (expected, actual) by role: {differences}"

@@ -1,0 +1,48 @@
+"""Security headers on every rule's response; no-store where personal information shows; no inline code."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.test_matrix import MATRIX, world_values
+from tests.web import inline_code, signed_in_client
+from tests.world import build_world
+
+REQUIRED_CSP = ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'")
+
+
+def _check_headers(response, row_id: str) -> None:
+    csp = response.headers.get("Content-Security-Policy", "")
+    for directive in REQUIRED_CSP:
+        assert directive in csp, (row_id, csp)
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+    assert script_src.split()[1:][0] == "'self'"
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", row_id
+    assert response.headers.get("Referrer-Policy") == "same-origin", row_id
+
+
+@pytest.mark.parametrize("row", [row for row in MATRIX if row.method == "GET"], ids=lambda row: row.id)
+def test_headers_on_every_rule(app: Flask, row) -> None:
+    world = build_world(app)
+    path = row.path.format(**world_values(world))
+    for client in (app.test_client(), signed_in_client(app, world.email("admin"), world.password)):
+        response = client.get(path)
+        _check_headers(response, row.id)
+        if row.rule.startswith("/static/"):
+            assert "no-store" not in response.headers.get("Cache-Control", "")
+        else:
+            assert response.headers.get("Cache-Control") == "no-store", row.id
+        if response.mimetype == "text/html":
+            problems = inline_code(response.get_data(as_text=True))
+            assert not problems, (row.id, problems)
+        response.close()
+
+
+def test_headers_on_error_pages(app: Flask, client) -> None:
+    for path in ("/nowhere", "/api/v1/nowhere"):
+        response = client.get(path)
+        assert response.status_code == 404
+        _check_headers(response, path)
+        assert response.headers["Cache-Control"] == "no-store"
