@@ -109,7 +109,7 @@ class FileReader:
             return
         node = entry.value
         if not (isinstance(node, Scalar) and type(node.value) is int and node.value == 1):
-            self.error(entry.key_line, f"format must be 1, not {describe(node)}")
+            self.error(entry.key_line, f"format must be 1, not {_shown(node)}")
 
     def text(self, entry: Entry | None, *, what: str) -> str | None:
         """A non-empty text (a number or boolean is taken as written); None when missing, empty or not a text."""
@@ -149,7 +149,7 @@ class FileReader:
             expected = "a positive whole number"
         else:
             expected = f"a whole number of at least {minimum}"
-        self.error(node.line, f"{what} must be {expected}, not {describe(node)}")
+        self.error(node.line, f"{what} must be {expected}, not {_shown(node)}")
         return None
 
     def boolean(self, entry: Entry | None, *, what: str) -> bool | None:
@@ -158,7 +158,7 @@ class FileReader:
         node = entry.value
         if isinstance(node, Scalar) and isinstance(node.value, bool):
             return node.value
-        self.error(node.line, f"{what} must be true or false, not {describe(node)}")
+        self.error(node.line, f"{what} must be true or false, not {_shown(node)}")
         return None
 
     def one_of(self, entry: Entry | None, choices: Collection[str], *, what: str) -> str | None:

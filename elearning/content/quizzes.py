@@ -8,7 +8,7 @@ from elearning.content.fields import FileReader, Reporter
 from elearning.content.hashing import hash_bytes
 from elearning.content.model import Choice, Localized, Question, Quiz
 from elearning.content.render import render_inline
-from elearning.content.yaml_loader import Entry, Mapping
+from elearning.content.yaml_loader import Entry, Mapping, Scalar
 
 QUESTION_TYPES = ("single", "multiple", "true_false")
 REVEAL_OPTIONS = ("never", "after_passing", "after_last_attempt", "after_passing_or_last_attempt")
@@ -93,16 +93,22 @@ def _questions(reader: FileReader, entry: Entry | None) -> tuple[Question, ...] 
     complete = True
     for number, item in enumerate(sequence.items, start=1):
         mapping = reader.mapping(item, what=f"question {number}")
-        question = _question(reader, mapping, number=number) if mapping is not None else None
+        if mapping is None:
+            complete = False
+            continue
+        question = _question(reader, mapping, number=number)
+        id_entry = mapping.entries.get("id")
+        id_node = id_entry.value if id_entry is not None else None
+        if isinstance(id_node, Scalar) and isinstance(id_node.value, str):
+            name = id_node.value
+            if name in first_line:
+                reader.error(id_node.line, f"duplicate question id '{name}' (first at line {first_line[name]})")
+                question = None
+            else:
+                first_line[name] = id_node.line
         if question is None:
             complete = False
             continue
-        line = mapping.entries["id"].value.line if mapping is not None else item.line
-        if question.id in first_line:
-            reader.error(line, f"duplicate question id '{question.id}' (first at line {first_line[question.id]})")
-            complete = False
-            continue
-        first_line[question.id] = line
         questions.append(question)
     return tuple(questions) if complete else None
 

@@ -80,7 +80,7 @@ def load_yaml(data: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
-        message = " ".join(part for part in (error.context, error.problem) if part)
+        message = ": ".join(part for part in (error.context, error.problem) if part)
         return None, [Problem(path, line, f"malformed YAML: {message}")]
     except yaml.YAMLError as error:  # pragma: no cover - every PyYAML parse error is marked
         return None, [Problem(path, 1, f"malformed YAML: {error}")]
