@@ -112,16 +112,15 @@ class FileReader:
             self.error(entry.key_line, f"format must be 1, not {_shown(node)}")
 
     def text(self, entry: Entry | None, *, what: str) -> str | None:
-        """A non-empty text (a number or boolean is taken as written); None when missing, empty or not a text."""
+        """A non-empty text (a number, boolean or date is taken as written); None when missing, empty or not a text."""
         if entry is None:
             return None
         node = entry.value
         if isinstance(node, Scalar):
             if node.value is None:
                 return None
-            if isinstance(node.value, str | int | float | bool):
-                text = (node.value if isinstance(node.value, str) else node.text).strip()
-                return text or None
+            text = (node.value if isinstance(node.value, str) else node.text).strip()
+            return text or None
         self.error(node.line, f"{what} must be a text, not {describe(node)}")
         return None
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from elearning.content import check_content
+from elearning.content import Localized, check_content
 from tests.content.helpers import MODULE_YML, one_module, write_tree
 
 QUIZ_YML = """\
@@ -70,6 +70,20 @@ def test_missing_english_in_yaml_is_a_warning(tmp_path: Path, yml: str, line: in
     root = one_module(tmp_path, **{"module.yml": MODULE_YML.replace("title: {fr: Module, en: Module}", yml)})
 
     _only(_problems(root), "modules/m/module.yml", line, "warning", fragment)
+
+
+def test_texts_that_yaml_reads_as_other_values_are_taken_as_written(tmp_path: Path) -> None:
+    yml = MODULE_YML.replace('version: "1.0"', "version: 1.10").replace(
+        "summary: {fr: Résumé, en: Summary}", "summary: {fr: 2002-12-01, en: yes}"
+    )
+    root = one_module(tmp_path, **{"module.yml": yml})
+
+    tree = check_content(root).tree
+
+    assert tree is not None
+    module = tree.modules[0]
+    assert module.version == "1.10"
+    assert module.summary == Localized("2002-12-01", "yes")
 
 
 def test_empty_english_file_is_a_warning(tmp_path: Path) -> None:
