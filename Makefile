@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test lint format screenshots clean
+.PHONY: run test install install-test translations lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -25,9 +25,10 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## make run: migrate, load the demo data, serve on http://127.0.0.1:5000
+## make run: migrate, load the content and the demo data, serve on http://127.0.0.1:5000
 run: install
 	$(BIN)/elearning db upgrade
+	$(BIN)/elearning content sync
 	$(BIN)/elearning demo
 	$(BIN)/elearning run --host $(HOST) --port $(PORT)
 
@@ -36,6 +37,10 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+## make translations: extract the messages and update the catalogs (then translate the new French entries)
+translations: install-test
+	$(BIN)/python tools/i18n.py update
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -17,10 +17,11 @@ from elearning.config import load_settings
 from elearning.extensions import babel, csrf, db, limiter, login_manager, migrate
 from elearning.health.views import blueprint as health
 from elearning.i18n import compile_catalogs, select_locale
+from elearning.learn.views import blueprint as learn
 from elearning.main.views import blueprint as main
 from elearning.web import init_web
 
-BLUEPRINTS = (health, auth, main)
+BLUEPRINTS = (health, auth, main, learn)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import shutil
 import socket
@@ -274,7 +273,6 @@ def _dispose_engines() -> Iterator[None]:
     yield
     while _connected_engines:
         _connected_engines.pop().dispose()
-    gc.collect()  # a leaked connection then warns in the test that leaked it
 
 
 @pytest.fixture
@@ -318,3 +316,37 @@ def isolated_root(tmp_path: Path) -> Path:
     """A copy of the project's migrations in a temporary root (for tests that change the instance folder)."""
     shutil.copytree(PROJECT_ROOT / "migrations", tmp_path / "migrations")
     return tmp_path
+
+
+class QueryCounter:
+    """SQL statements sent while counting (transaction control and savepoints excluded)."""
+
+    IGNORED = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(self.IGNORED):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries() -> Callable[[], Any]:
+    """``with count_queries() as counter: ...`` then ``counter.count``."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(sa.Engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(sa.Engine, "before_cursor_execute", counter)
+
+    return counting

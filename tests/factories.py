@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
+from pathlib import Path
 
+from elearning.content import check_content
 from elearning.models import Organization, Person, Team, TeamMembership
 from elearning.roles import Role, TeamRole
 from elearning.services import organizations, people, teams
+from elearning.services.content_sync import SyncReport, sync_content
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -64,3 +67,10 @@ def make_team(org: Organization, name: str | None = None) -> Team:
 
 def add_member(team: Team, person: Person, role: str = "member", start_on: dt.date | None = None) -> TeamMembership:
     return teams.add_to_team(None, team, person, TeamRole(role), start_on=start_on)
+
+
+def load_content(root: Path, *, strict: bool = False) -> SyncReport:
+    """Check and sync the content tree at ``root`` (flushes; the caller commits)."""
+    result = check_content(root, strict=strict)
+    assert result.tree is not None, [str(problem) for problem in result.errors]
+    return sync_content(None, root, result.tree)

@@ -49,6 +49,14 @@ MATRIX: list[Row] = [
     R("/account",                  "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
     R("/account/password",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
     R("/account/language",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
+    R("/modules",                  "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
+    R("/modules/<slug>",           "GET",  "/modules/{module}",          302, 200, 200, 200, 200, 200, 200, 200),
+    R("/modules/<slug>",           "GET",  "/modules/nope",              302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    R("/modules/<slug>/<section_slug>", "GET", "/modules/{module}/{section}",
+                                                                         302, 200, 200, 200, 200, 200, 200, 200),
+    R("/modules/<slug>/images/<name>", "GET", "/modules/{module}/images/{image}",
+                                                                         302, 200, 200, 200, 200, 200, 200, 200),
 ]
 # fmt: on
 
@@ -62,6 +70,9 @@ def world_values(world: World) -> dict[str, object]:
         "team_b": world.team_b,
         "member_a": world.people["worker"],
         "member_b": world.people["worker_b"],
+        "module": "mise-en-contexte",
+        "section": "constats",
+        "image": "reseau.png",
     }
 
 

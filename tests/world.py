@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from flask import Flask
 
 from elearning.extensions import db
-from tests.factories import PASSWORD, add_member, make_org, make_person, make_team
+from tests.content.helpers import VALID
+from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 
 #: The roles of the route-by-role matrix, in column order.
 ROLES = ("anonymous", "worker", "pivot", "other_pivot", "coordinator", "other_coordinator", "table", "admin")
@@ -36,7 +37,10 @@ class World:
 
 
 def build_world(app: Flask) -> World:
+    """Build the world, with the valid fixture content loaded (modules ``mise-en-contexte`` and
+    ``table-regionale``)."""
     with app.app_context():
+        load_content(VALID)
         org_a = make_org("ORG-A", name="Organisation A")
         org_b = make_org("ORG-B", name="Organisation B")
         team_a = make_team(org_a, "Équipe A")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from elearning.cli.content import content
 from elearning.cli.demo import demo_command
 from elearning.cli.orgs import orgs
 from elearning.cli.users import users
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(content)
     app.cli.add_command(orgs)
     app.cli.add_command(users)
     app.cli.add_command(demo_command)

@@ -1,21 +1,47 @@
 """Typed SQLAlchemy models, by area. Import them from here."""
 
+from elearning.models.attempts import ExtraAttempt, QuizAttempt
 from elearning.models.audit import AuditEvent
+from elearning.models.content import (
+    Choice,
+    Module,
+    ModuleImage,
+    ModuleVersion,
+    Question,
+    Quiz,
+    Section,
+    Track,
+    TrackModule,
+)
 from elearning.models.organizations import Organization, OrganizationTarget
 from elearning.models.people import CoordinatorGrant, GlobalGrant, Membership, Person, PivotDesignation
+from elearning.models.progress import Completion, SectionView
 from elearning.models.sessions import WebSession
 from elearning.models.teams import Team, TeamMembership
 
 __all__ = [
     "AuditEvent",
+    "Choice",
+    "Completion",
     "CoordinatorGrant",
+    "ExtraAttempt",
     "GlobalGrant",
     "Membership",
+    "Module",
+    "ModuleImage",
+    "ModuleVersion",
     "Organization",
     "OrganizationTarget",
     "Person",
     "PivotDesignation",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
+    "Section",
+    "SectionView",
     "Team",
     "TeamMembership",
+    "Track",
+    "TrackModule",
     "WebSession",
 ]

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from elearning import permissions
 from elearning.permissions import Viewer
 from elearning.roles import Role
+from elearning.services.learning import STATUS_LABELS, Status
 from elearning.web.visitors import current_person, current_viewer
 
 
@@ -81,4 +82,5 @@ def init_app(app: Flask) -> None:
         current_viewer=current_viewer,
         current_person=current_person,
         role_labels=role_labels,
+        status_label=lambda status: STATUS_LABELS[Status(status)],
     )

@@ -16,9 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import markdown
 import pytest
 import yaml
+
+from elearning.content import ContentTree, check_content
 
 # -- the facts: module slug -> question id -> language -> sentences taught in that module's sections --------------
 
@@ -328,12 +329,22 @@ def _quiz(slug: str) -> dict[str, Any]:
 
 
 @functools.cache
+def _tree() -> ContentTree:
+    result = check_content(ROOT, strict=True)
+    assert result.tree is not None, [str(problem) for problem in result.problems]
+    return result.tree
+
+
+@functools.cache
 def _module_text(slug: str, language: str) -> str:
-    """The module's sections in ``language``, rendered to HTML, stripped of tags, whitespace normalized."""
+    """The module's sections in ``language`` as the project renders and stores them (the HTML served to
+    learners), stripped of tags, whitespace normalized."""
+    module = _tree().module(slug)
+    assert module is not None
     parts = []
-    for section in _module(slug)["sections"]:
-        source = (MODULES / slug / f"{section['slug']}.{language}.md").read_text(encoding="utf-8")
-        rendered = markdown.markdown(source, extensions=["admonition", "tables"])
+    for section in module.sections:
+        rendered = section.html.en if language == "en" else section.html.fr
+        assert rendered is not None, (slug, section.slug, language)
         parts.append(html.unescape(TAG.sub("", rendered)))
     return _normalized("\n".join(parts))
 

@@ -1,0 +1,100 @@
+"""The module reader: ``/modules``, ``/modules/<slug>``, ``/modules/<slug>/<section>`` and module images."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_login import login_required
+
+from elearning.extensions import db
+from elearning.services import completion, learning
+from elearning.services.errors import NotFound
+from elearning.web.security import allow_caching
+from elearning.web.visitors import current_person
+
+blueprint = Blueprint("learn", __name__)
+
+IMAGE_MAX_AGE = 7 * 24 * 3600
+
+
+def _module(slug: str) -> learning.ModuleRef:
+    try:
+        return learning.find_module(slug)
+    except NotFound:
+        abort(404)
+
+
+def _language() -> str:
+    return str(get_locale() or "fr")
+
+
+@blueprint.get("/modules")
+@login_required
+def catalog() -> str:
+    person = current_person()
+    assert person is not None
+    refs = learning.active_modules()
+    progress = learning.progress(person.id, refs)
+    return render_template("learn/catalog.html", refs=refs, progress=progress, language=_language())
+
+
+@blueprint.get("/modules/<slug>")
+@login_required
+def module(slug: str) -> str:
+    person = current_person()
+    assert person is not None
+    ref = _module(slug)
+    item = learning.progress(person.id, [ref])[ref.module.id]
+    quiz = learning.quiz_of(ref.version)
+    return render_template(
+        "learn/module.html",
+        ref=ref,
+        progress=item,
+        quiz=quiz,
+        question_count=learning.question_count(quiz) if quiz else 0,
+        language=_language(),
+    )
+
+
+@blueprint.get("/modules/<slug>/<section_slug>")
+@login_required
+def section(slug: str, section_slug: str) -> str:
+    person = current_person()
+    assert person is not None
+    ref = _module(slug)
+    item = learning.progress(person.id, [ref])[ref.module.id]
+    current = next((s for s in item.sections if s.slug == section_slug), None)
+    if current is None:
+        abort(404)
+    learning.record_view(person, ref, current)
+    item.viewed.add(current.slug)
+    completion.evaluate(person, ref)
+    db.session.commit()
+    index = item.sections.index(current)
+    return render_template(
+        "learn/section.html",
+        ref=ref,
+        progress=item,
+        section=current,
+        position=index + 1,
+        previous=item.sections[index - 1] if index > 0 else None,
+        following=item.sections[index + 1] if index + 1 < len(item.sections) else None,
+        quiz=learning.quiz_of(ref.version),
+        language=_language(),
+    )
+
+
+@blueprint.get("/modules/<slug>/images/<name>")
+@login_required
+def image(slug: str, name: str) -> Response:
+    ref = _module(slug)
+    try:
+        found = learning.find_image(ref, name)
+    except NotFound:
+        abort(404)
+    response = Response(found.data, mimetype=found.content_type)
+    response.set_etag(found.content_hash)
+    response = response.make_conditional(request)
+    if found.content_type == "image/svg+xml":
+        response.headers["X-Elearning-Csp"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return allow_caching(response, IMAGE_MAX_AGE)

@@ -1,0 +1,183 @@
+"""Training content as loaded by ``elearning content sync``.
+
+A :class:`Module` is a stable id (its slug); each change of its files adds a :class:`ModuleVersion` with its
+sections, images and quiz. Versions are never changed or removed, so progress rows can point at the exact
+version taken. Texts are stored per language and already rendered to sanitized HTML at sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearning.extensions import db
+from elearning.models.types import UTCDateTime
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: Set when the module's folder disappeared from the content; its history stays.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ModuleVersion(db.Model):
+    __tablename__ = "module_versions"
+    __table_args__ = (sa.UniqueConstraint("module_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"), index=True)
+    version: Mapped[str] = mapped_column(sa.String(40))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    title_fr: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    summary_fr: Mapped[str] = mapped_column(sa.Text)
+    summary_en: Mapped[str | None] = mapped_column(sa.Text)
+    minutes: Mapped[int] = mapped_column(sa.Integer)
+    requires_review: Mapped[bool] = mapped_column(sa.Boolean)
+    change_note_fr: Mapped[str | None] = mapped_column(sa.Text)
+    change_note_en: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    module: Mapped[Module] = relationship(lazy="joined")
+
+    def title(self, language: str) -> str:
+        return (self.title_en if language == "en" else None) or self.title_fr
+
+    def summary(self, language: str) -> str:
+        return (self.summary_en if language == "en" else None) or self.summary_fr
+
+    def change_note(self, language: str) -> str | None:
+        return (self.change_note_en if language == "en" else None) or self.change_note_fr
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+    __table_args__ = (sa.UniqueConstraint("module_version_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_version_id: Mapped[int] = mapped_column(sa.ForeignKey("module_versions.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(80))
+    position: Mapped[int] = mapped_column(sa.Integer)
+    title_fr: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    html_fr: Mapped[str] = mapped_column(sa.Text)
+    html_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: Over both language files: views of a section whose hash did not change carry over to new versions.
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    def title(self, language: str) -> str:
+        return (self.title_en if language == "en" else None) or self.title_fr
+
+    def html(self, language: str) -> str:
+        return (self.html_en if language == "en" else None) or self.html_fr
+
+    def has_language(self, language: str) -> bool:
+        return language == "fr" or self.html_en is not None
+
+
+class ModuleImage(db.Model):
+    __tablename__ = "module_images"
+    __table_args__ = (sa.UniqueConstraint("module_version_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_version_id: Mapped[int] = mapped_column(sa.ForeignKey("module_versions.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class Quiz(db.Model):
+    """A module version's quiz, as it stood in that version (never changed)."""
+
+    __tablename__ = "quizzes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_version_id: Mapped[int] = mapped_column(sa.ForeignKey("module_versions.id"), unique=True)
+    pass_mark: Mapped[int] = mapped_column(sa.Integer)
+    attempt_limit: Mapped[int] = mapped_column(sa.Integer)
+    shuffle_questions: Mapped[bool] = mapped_column(sa.Boolean)
+    shuffle_choices: Mapped[bool] = mapped_column(sa.Boolean)
+    reveal: Mapped[str] = mapped_column(sa.String(40))
+    #: Over the quiz file: a pass counts for every version whose quiz has the same hash.
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.UniqueConstraint("quiz_id", "key"),
+        sa.CheckConstraint("kind IN ('single', 'multiple', 'true_false')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quizzes.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(80))
+    position: Mapped[int] = mapped_column(sa.Integer)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    prompt_fr: Mapped[str] = mapped_column(sa.Text)
+    prompt_en: Mapped[str | None] = mapped_column(sa.Text)
+    feedback_fr: Mapped[str] = mapped_column(sa.Text)
+    feedback_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: The answer of a true/false question.
+    answer: Mapped[bool | None] = mapped_column(sa.Boolean)
+
+    def prompt(self, language: str) -> str:
+        return (self.prompt_en if language == "en" else None) or self.prompt_fr
+
+    def feedback(self, language: str) -> str:
+        return (self.feedback_en if language == "en" else None) or self.feedback_fr
+
+
+class Choice(db.Model):
+    __tablename__ = "choices"
+    __table_args__ = (sa.UniqueConstraint("question_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(80))
+    position: Mapped[int] = mapped_column(sa.Integer)
+    text_fr: Mapped[str] = mapped_column(sa.Text)
+    text_en: Mapped[str | None] = mapped_column(sa.Text)
+    correct: Mapped[bool] = mapped_column(sa.Boolean)
+
+    def text(self, language: str) -> str:
+        return (self.text_en if language == "en" else None) or self.text_fr
+
+
+class Track(db.Model):
+    """An ordered set of required modules, assigned to roles, with a validity and days to finish."""
+
+    __tablename__ = "tracks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title_fr: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Roles the track is assigned to, comma-separated (worker, pivot, coordinator).
+    assigned_to: Mapped[str] = mapped_column(sa.String(80))
+    validity_months: Mapped[int] = mapped_column(sa.Integer)
+    days_to_finish: Mapped[int] = mapped_column(sa.Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    def title(self, language: str) -> str:
+        return (self.title_en if language == "en" else None) or self.title_fr
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(role for role in self.assigned_to.split(",") if role)
+
+
+class TrackModule(db.Model):
+    __tablename__ = "track_modules"
+
+    track_id: Mapped[int] = mapped_column(sa.ForeignKey("tracks.id"), primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(sa.Integer)

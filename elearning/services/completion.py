@@ -1,0 +1,40 @@
+"""When a learner completes a module version: every section viewed and its quiz passed (or no quiz)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from elearning.extensions import db
+from elearning.models import Person, Quiz, QuizAttempt
+from elearning.services import learning
+
+
+def passing_attempt(person_id: int, quiz: Quiz) -> QuizAttempt | None:
+    """The learner's best passing attempt on a quiz with the same content as ``quiz`` (a pass carries over
+    to every version whose quiz did not change)."""
+    return db.session.scalar(
+        sa.select(QuizAttempt)
+        .where(
+            QuizAttempt.person_id == person_id,
+            QuizAttempt.quiz_hash == quiz.content_hash,
+            QuizAttempt.passed.is_(True),
+        )
+        .order_by(QuizAttempt.score.desc(), QuizAttempt.id)
+        .limit(1)
+    )
+
+
+def evaluate(person: Person, ref: learning.ModuleRef) -> bool:
+    """Record the completion of the module's current version when its conditions hold; True when recorded
+    by this call. Safe to call after every view and every submission: the insert happens at most once."""
+    item = learning.progress(person.id, [ref])[ref.module.id]
+    if item.completion is not None or not item.all_viewed:
+        return False
+    quiz = learning.quiz_of(ref.version)
+    score = None
+    if quiz is not None:
+        attempt = passing_attempt(person.id, quiz)
+        if attempt is None:
+            return False
+        score = attempt.score
+    return learning.record_completion(person, ref, score)

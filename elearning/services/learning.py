@@ -1,0 +1,219 @@
+"""Reading modules: the catalog, a module's sections, views, and each learner's progress per module.
+
+Progress is computed from rows that are only ever inserted (views, completions, attempts), in a fixed number
+of queries whatever the number of modules.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from elearning import clock
+from elearning.extensions import db
+from elearning.models import (
+    Completion,
+    Module,
+    ModuleImage,
+    ModuleVersion,
+    Person,
+    Question,
+    Quiz,
+    Section,
+    SectionView,
+)
+from elearning.services.content_sync import latest_versions
+from elearning.services.errors import NotFound
+
+
+class Status(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    TO_REVIEW = "to_review"
+    FAILED = "failed"
+
+
+STATUS_LABELS = {
+    Status.NOT_STARTED: _l("Not started"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.COMPLETED: _l("Completed"),
+    Status.TO_REVIEW: _l("To review"),
+    Status.FAILED: _l("No attempts left"),
+}
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    module: Module
+    version: ModuleVersion
+
+
+@dataclass
+class ModuleProgress:
+    """A learner's progress on a module's current version."""
+
+    version: ModuleVersion
+    sections: list[Section]
+    viewed: set[str] = field(default_factory=set)
+    completion: Completion | None = None
+    #: The learner's latest completion of an earlier version, when they have none of the current one.
+    earlier_completion: Completion | None = None
+    #: A version after the learner's last completed one requires review.
+    review_required: bool = False
+
+    @property
+    def status(self) -> Status:
+        if self.completion is not None:
+            return Status.COMPLETED
+        if self.earlier_completion is not None:
+            return Status.TO_REVIEW if self.review_required else Status.COMPLETED
+        if self.viewed:
+            return Status.IN_PROGRESS
+        return Status.NOT_STARTED
+
+    @property
+    def viewed_count(self) -> int:
+        return sum(1 for section in self.sections if section.slug in self.viewed)
+
+    @property
+    def all_viewed(self) -> bool:
+        return self.viewed_count == len(self.sections)
+
+    def next_section(self) -> Section | None:
+        """The first section not read yet (None when all are read)."""
+        return next((section for section in self.sections if section.slug not in self.viewed), None)
+
+
+def active_modules() -> list[ModuleRef]:
+    """Modules that are not retired, each with its current version, by title (two queries)."""
+    modules = list(db.session.scalars(sa.select(Module).where(Module.retired_at.is_(None))))
+    latest = latest_versions([module.id for module in modules])
+    refs = [ModuleRef(module, latest[module.id]) for module in modules if module.id in latest]
+    return sorted(refs, key=lambda ref: (ref.version.title_fr.casefold(), ref.module.slug))
+
+
+def find_module(slug: str) -> ModuleRef:
+    """The module and its current version; :class:`NotFound` for an unknown or retired slug."""
+    module = db.session.scalar(sa.select(Module).where(Module.slug == slug, Module.retired_at.is_(None)))
+    version = latest_versions([module.id]).get(module.id) if module is not None else None
+    if module is None or version is None:
+        raise NotFound(_l("This module does not exist."))
+    return ModuleRef(module, version)
+
+
+def find_image(ref: ModuleRef, name: str) -> ModuleImage:
+    image = db.session.scalar(
+        sa.select(ModuleImage).where(ModuleImage.module_version_id == ref.version.id, ModuleImage.name == name)
+    )
+    if image is None:
+        raise NotFound(_l("This image does not exist."))
+    return image
+
+
+def quiz_of(version: ModuleVersion) -> Quiz | None:
+    return db.session.scalar(sa.select(Quiz).where(Quiz.module_version_id == version.id))
+
+
+def question_count(quiz: Quiz) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.quiz_id == quiz.id)) or 0
+
+
+def progress(person_id: int, refs: Iterable[ModuleRef]) -> dict[int, ModuleProgress]:
+    """Progress of one learner on the current version of each module, by module id (four queries)."""
+    refs = list(refs)
+    if not refs:
+        return {}
+    module_ids = [ref.module.id for ref in refs]
+    version_ids = [ref.version.id for ref in refs]
+    sections: dict[int, list[Section]] = defaultdict(list)
+    for section in db.session.scalars(
+        sa.select(Section).where(Section.module_version_id.in_(version_ids)).order_by(Section.position)
+    ):
+        sections[section.module_version_id].append(section)
+    views = db.session.execute(
+        sa.select(SectionView.module_id, SectionView.section_slug, SectionView.content_hash).where(
+            SectionView.person_id == person_id, SectionView.module_id.in_(module_ids)
+        )
+    ).all()
+    seen = {(row.module_id, row.section_slug, row.content_hash) for row in views}
+    completions: dict[int, list[Completion]] = defaultdict(list)
+    for completion in db.session.scalars(
+        sa.select(Completion)
+        .where(Completion.person_id == person_id, Completion.module_id.in_(module_ids))
+        .order_by(Completion.module_version_id)
+    ):
+        completions[completion.module_id].append(completion)
+    reviews: dict[int, list[int]] = defaultdict(list)
+    for module_id, version_id in db.session.execute(
+        sa.select(ModuleVersion.module_id, ModuleVersion.id).where(
+            ModuleVersion.module_id.in_(module_ids), ModuleVersion.requires_review.is_(True)
+        )
+    ):
+        reviews[module_id].append(version_id)
+
+    result: dict[int, ModuleProgress] = {}
+    for ref in refs:
+        own = sections[ref.version.id]
+        item = ModuleProgress(
+            version=ref.version,
+            sections=own,
+            viewed={s.slug for s in own if (ref.module.id, s.slug, s.content_hash) in seen},
+        )
+        done = completions[ref.module.id]
+        item.completion = next((c for c in done if c.module_version_id == ref.version.id), None)
+        if item.completion is None and done:
+            last = done[-1]
+            item.earlier_completion = last
+            item.review_required = any(last.module_version_id < v <= ref.version.id for v in reviews[ref.module.id])
+        result[ref.module.id] = item
+    return result
+
+
+def _insert_ignoring_duplicates(model: type, values: dict, keys: list[str]) -> bool:
+    """Insert one row unless an equal one exists (a statement that cannot fail twice); True when inserted."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__
+    statement = (
+        insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
+    )
+    return db.session.execute(statement).first() is not None
+
+
+def record_view(person: Person, ref: ModuleRef, section: Section) -> bool:
+    """Record that ``person`` read ``section``; idempotent. Returns whether this was the first view."""
+    return _insert_ignoring_duplicates(
+        SectionView,
+        {
+            "person_id": person.id,
+            "module_id": ref.module.id,
+            "section_slug": section.slug,
+            "content_hash": section.content_hash,
+            "section_id": section.id,
+            "viewed_at": clock.now(),
+        },
+        ["person_id", "module_id", "section_slug", "content_hash"],
+    )
+
+
+def record_completion(person: Person, ref: ModuleRef, score: int | None) -> bool:
+    """Record the completion of the current version, once; True when this call recorded it."""
+    return _insert_ignoring_duplicates(
+        Completion,
+        {
+            "person_id": person.id,
+            "module_id": ref.module.id,
+            "module_version_id": ref.version.id,
+            "score": score,
+            "completed_at": clock.now(),
+        },
+        ["person_id", "module_version_id"],
+    )
