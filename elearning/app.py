@@ -17,11 +17,12 @@ from elearning.config import load_settings
 from elearning.extensions import babel, csrf, db, limiter, login_manager, migrate
 from elearning.health.views import blueprint as health
 from elearning.i18n import compile_catalogs, select_locale
-from elearning.learn.views import blueprint as learn
+from elearning.learn import blueprint as learn
 from elearning.main.views import blueprint as main
+from elearning.team.views import blueprint as team
 from elearning.web import init_web
 
-BLUEPRINTS = (health, auth, main, learn)
+BLUEPRINTS = (health, auth, main, learn, team)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -43,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         locale_selector=select_locale,
         default_locale="fr",
         default_translation_directories=str(compile_catalogs(app)),
+        default_timezone=app.config["TIMEZONE"],
     )
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -59,12 +59,12 @@ class TeamRef:
     organization_id: int
 
 
-def refusal_status(viewer: Viewer, organization_id: int | None) -> int:
-    """404 when the object belongs to another organization than the viewer's (its existence is private),
-    403 otherwise."""
-    if organization_id is None or viewer.organization_id != organization_id:
-        return 404
-    return 403
+def refusal_status(viewer: Viewer, organization_id: int | None, *, may_see: bool = False) -> int:
+    """The status of a refusal: 403 when the viewer may know the object exists (``may_see``, or it belongs to
+    the viewer's own organization), 404 otherwise (another organization's object: its existence is private)."""
+    if may_see or (organization_id is not None and viewer.organization_id == organization_id):
+        return 403
+    return 404
 
 
 # -- one's own things ----------------------------------------------------------------------------------

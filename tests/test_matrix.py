@@ -57,6 +57,29 @@ MATRIX: list[Row] = [
                                                                          302, 200, 200, 200, 200, 200, 200, 200),
     R("/modules/<slug>/images/<name>", "GET", "/modules/{module}/images/{image}",
                                                                          302, 200, 200, 200, 200, 200, 200, 200),
+    R("/modules/<slug>/quiz",      "GET",  "/modules/{module}/quiz",     302, 200, 200, 200, 200, 200, 200, 200),
+    R("/modules/<slug>/quiz",      "GET",  "/modules/{module_without_quiz}/quiz",
+                                                                         302, 404, 404, 404, 404, 404, 404, 404,
+      variant="module without a quiz"),
+    # An empty POST names no attempt: 400 for everyone signed in.
+    R("/modules/<slug>/quiz",      "POST", "/modules/{module}/quiz",     302, 400, 400, 400, 400, 400, 400, 400),
+    # The attempt belongs to the worker: everyone else gets 404, as for any other person's attempt.
+    R("/modules/<slug>/quiz/attempts/<int:attempt_id>", "GET", "/modules/{module}/quiz/attempts/{attempt}",
+                                                                         302, 200, 404, 404, 404, 404, 404, 404),
+    R("/team/members/<int:person_id>", "GET", "/team/members/{member_a}",
+                                                                         302, 403, 200, 403, 200, 404, 200, 200),
+    R("/team/members/<int:person_id>", "GET", "/team/members/{member_b}",
+                                                                         302, 404, 404, 404, 404, 200, 200, 200,
+      variant="foreign"),
+    R("/team/members/<int:person_id>", "GET", "/team/members/999999",
+                                                                         302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    # An empty POST names no module: 400 where granting is allowed; the Table may not grant.
+    R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_a}/extra-attempt",
+                                                                         302, 403, 400, 403, 400, 404, 403, 400),
+    R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_b}/extra-attempt",
+                                                                         302, 404, 404, 404, 404, 400, 403, 400,
+      variant="foreign"),
 ]
 # fmt: on
 
@@ -73,6 +96,8 @@ def world_values(world: World) -> dict[str, object]:
         "module": "mise-en-contexte",
         "section": "constats",
         "image": "reseau.png",
+        "module_without_quiz": "table-regionale",
+        "attempt": world.worker_attempt,
     }
 
 

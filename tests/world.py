@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from flask import Flask
 
 from elearning.extensions import db
+from elearning.models import Person
+from elearning.services import learning, quizzes
 from tests.content.helpers import VALID
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 
@@ -30,6 +32,8 @@ class World:
     team_b: int
     people: dict[str, int]
     emails: dict[str, str]
+    #: A submitted quiz attempt of ``worker`` at module ``mise-en-contexte``.
+    worker_attempt: int
     password: str = PASSWORD
 
     def email(self, role: str) -> str:
@@ -68,6 +72,13 @@ def build_world(app: Flask) -> World:
                 add_member(team, person, team_role)
             ids[key] = person.id
             emails[key] = person.email
+        ref = learning.find_module("mise-en-contexte")
+        quiz = learning.quiz_of(ref.version)
+        assert quiz is not None
+        worker = db.session.get(Person, ids["worker"])
+        attempt = quizzes.start_or_continue(worker, ref, quiz)
+        wrong = {key: [attempt.choice_order[key][-1]] for key in attempt.question_order}
+        quizzes.submit(worker, attempt, wrong)
         world = World(
             org_a=org_a.id,
             org_b=org_b.id,
@@ -78,6 +89,7 @@ def build_world(app: Flask) -> World:
             team_b=team_b.id,
             people=ids,
             emails=emails,
+            worker_attempt=attempt.id,
         )
         db.session.commit()
     return world

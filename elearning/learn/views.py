@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import login_required
 
 from elearning.extensions import db
-from elearning.services import completion, learning
+from elearning.services import completion, learning, quizzes
 from elearning.services.errors import NotFound
 from elearning.web.security import allow_caching
 from elearning.web.visitors import current_person
@@ -17,14 +17,14 @@ blueprint = Blueprint("learn", __name__)
 IMAGE_MAX_AGE = 7 * 24 * 3600
 
 
-def _module(slug: str) -> learning.ModuleRef:
+def find_module_or_404(slug: str) -> learning.ModuleRef:
     try:
         return learning.find_module(slug)
     except NotFound:
         abort(404)
 
 
-def _language() -> str:
+def page_language() -> str:
     return str(get_locale() or "fr")
 
 
@@ -35,7 +35,7 @@ def catalog() -> str:
     assert person is not None
     refs = learning.active_modules()
     progress = learning.progress(person.id, refs)
-    return render_template("learn/catalog.html", refs=refs, progress=progress, language=_language())
+    return render_template("learn/catalog.html", refs=refs, progress=progress, language=page_language())
 
 
 @blueprint.get("/modules/<slug>")
@@ -43,7 +43,7 @@ def catalog() -> str:
 def module(slug: str) -> str:
     person = current_person()
     assert person is not None
-    ref = _module(slug)
+    ref = find_module_or_404(slug)
     item = learning.progress(person.id, [ref])[ref.module.id]
     quiz = learning.quiz_of(ref.version)
     return render_template(
@@ -52,7 +52,8 @@ def module(slug: str) -> str:
         progress=item,
         quiz=quiz,
         question_count=learning.question_count(quiz) if quiz else 0,
-        language=_language(),
+        allowance=quizzes.allowance(person.id, ref.module.id, quiz) if quiz else None,
+        language=page_language(),
     )
 
 
@@ -61,15 +62,16 @@ def module(slug: str) -> str:
 def section(slug: str, section_slug: str) -> str:
     person = current_person()
     assert person is not None
-    ref = _module(slug)
+    ref = find_module_or_404(slug)
     item = learning.progress(person.id, [ref])[ref.module.id]
     current = next((s for s in item.sections if s.slug == section_slug), None)
     if current is None:
         abort(404)
-    learning.record_view(person, ref, current)
+    if learning.record_view(person, ref, current):
+        db.session.commit()
     item.viewed.add(current.slug)
-    completion.evaluate(person, ref)
-    db.session.commit()
+    if item.completion is None and completion.evaluate(person, ref):
+        db.session.commit()
     index = item.sections.index(current)
     return render_template(
         "learn/section.html",
@@ -80,14 +82,14 @@ def section(slug: str, section_slug: str) -> str:
         previous=item.sections[index - 1] if index > 0 else None,
         following=item.sections[index + 1] if index + 1 < len(item.sections) else None,
         quiz=learning.quiz_of(ref.version),
-        language=_language(),
+        language=page_language(),
     )
 
 
 @blueprint.get("/modules/<slug>/images/<name>")
 @login_required
 def image(slug: str, name: str) -> Response:
-    ref = _module(slug)
+    ref = find_module_or_404(slug)
     try:
         found = learning.find_image(ref, name)
     except NotFound:

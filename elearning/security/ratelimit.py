@@ -28,14 +28,13 @@ def _account_key(email: str) -> str:
 
 
 def _checks(email: str, address: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
-    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
     return [
-        (SIGN_IN_PER_ACCOUNT_AND_ADDRESS, (prefix, "sign-in", _account_key(email), address)),
-        (SIGN_IN_PER_ADDRESS, (prefix, "sign-in", address)),
+        (SIGN_IN_PER_ACCOUNT_AND_ADDRESS, key("sign-in", _account_key(email), address)),
+        (SIGN_IN_PER_ADDRESS, key("sign-in", address)),
     ]
 
 
-def retry_after(item: RateLimitItem, *identifiers: str) -> int | None:
+def retry_after(item: RateLimitItem, identifiers: tuple[str, ...]) -> int | None:
     """Seconds until ``identifiers`` may try again under ``item``, or None when not limited.
 
     When the limiter's storage is unreachable the check fails open (and logs), so that sign-in keeps working.
@@ -53,7 +52,7 @@ def retry_after(item: RateLimitItem, *identifiers: str) -> int | None:
     return max(1, math.ceil(stats.reset_time - time.time()))
 
 
-def hit(item: RateLimitItem, *identifiers: str) -> None:
+def hit(item: RateLimitItem, identifiers: tuple[str, ...]) -> None:
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
     try:
@@ -62,12 +61,17 @@ def hit(item: RateLimitItem, *identifiers: str) -> None:
         log.warning("rate limit storage unavailable; not counting %s", identifiers[:2], exc_info=True)
 
 
+def key(*parts: object) -> tuple[str, ...]:
+    """Identifiers of a limit, under the configured key prefix."""
+    return (current_app.config["RATELIMIT_KEY_PREFIX"], *(str(part) for part in parts))
+
+
 def sign_in_retry_after(email: str, address: str) -> int | None:
     """Seconds before this account may try again from this address, or None."""
-    waits = [wait for item, ids in _checks(email, address) if (wait := retry_after(item, *ids)) is not None]
+    waits = [wait for item, ids in _checks(email, address) if (wait := retry_after(item, ids)) is not None]
     return max(waits) if waits else None
 
 
 def count_failed_sign_in(email: str, address: str) -> None:
     for item, ids in _checks(email, address):
-        hit(item, *ids)
+        hit(item, ids)

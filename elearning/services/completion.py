@@ -26,7 +26,12 @@ def passing_attempt(person_id: int, quiz: Quiz) -> QuizAttempt | None:
 
 def evaluate(person: Person, ref: learning.ModuleRef) -> bool:
     """Record the completion of the module's current version when its conditions hold; True when recorded
-    by this call. Safe to call after every view and every submission: the insert happens at most once."""
+    by this call. The caller commits.
+
+    Call it after committing the view or the submission that may complete the module, in a new transaction:
+    when the last section view and the passing submission race, each then sees its own write and whichever
+    evaluates last sees both, so the completion is never missed; the insert cannot happen twice (unique key,
+    ``ON CONFLICT DO NOTHING``)."""
     item = learning.progress(person.id, [ref])[ref.module.id]
     if item.completion is not None or not item.all_viewed:
         return False

@@ -182,9 +182,7 @@ def _insert_ignoring_duplicates(model: type, values: dict, keys: list[str]) -> b
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = model.__table__
-    statement = (
-        insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
-    )
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
     return db.session.execute(statement).first() is not None
 
 

@@ -71,9 +71,11 @@ def render_error(error: HTTPException) -> Response:
         explanation = CSRF_EXPLANATION
     else:
         explanation = EXPLANATIONS.get(status, EXPLANATIONS[400 if status < 500 else 500])
+    # A message the application gave (abort(400, description=...)) says what is wrong; Werkzeug's own
+    # default descriptions are generic English and are not shown.
+    specific = error.description if status < 500 and error.description != type(error).description else None
     if is_api_request():
-        detail = error.description if status < 500 and isinstance(error.description, str) else str(explanation)
-        response = problem(status, detail)
+        response = problem(status, str(specific or explanation))
     else:
         minutes = (retry + 59) // 60 if retry else None
         html = render_template(
@@ -81,6 +83,7 @@ def render_error(error: HTTPException) -> Response:
             status=status,
             title=TITLES.get(status, TITLES[400 if status < 500 else 500]),
             explanation=explanation,
+            detail=specific,
             retry_minutes=minutes,
         )
         response = Response(html, status=status, mimetype="text/html")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import flask_babel
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -83,4 +85,16 @@ def init_app(app: Flask) -> None:
         current_person=current_person,
         role_labels=role_labels,
         status_label=lambda status: STATUS_LABELS[Status(status)],
+        format_date=format_day,
+        format_datetime=format_moment,
     )
+
+
+def format_day(day: dt.date | None) -> str:
+    """A business date, e.g. « 29 novembre 2026 » / "November 29, 2026"."""
+    return "" if day is None else flask_babel.format_date(day, "long")
+
+
+def format_moment(moment: dt.datetime | None) -> str:
+    """A timestamp in the configured time zone, e.g. « 29 novembre 2026, 14:05 »."""
+    return "" if moment is None else flask_babel.format_datetime(moment, "d MMMM y, HH:mm")

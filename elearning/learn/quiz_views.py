@@ -1,0 +1,151 @@
+"""``/modules/<slug>/quiz`` (take it: GET the form, POST to save or submit) and its results."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from limits import parse
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Response
+
+from elearning.extensions import db
+from elearning.learn.views import blueprint, find_module_or_404, page_language
+from elearning.models import Person, QuizAttempt
+from elearning.security import ratelimit
+from elearning.services import completion, learning, quizzes
+from elearning.services.errors import Conflict, Invalid, NotFound
+from elearning.web.visitors import current_person
+
+#: Generous, against scripts: a person saves or submits quiz forms at most this often.
+QUIZ_POSTS_PER_PERSON = parse("30 per 10 minutes")
+ANSWER_PREFIX = "q-"
+NO_ATTEMPTS_LEFT = _l("No attempts left: ask your pivot for one more attempt.")
+
+
+def _person() -> Person:
+    person = current_person()
+    assert person is not None
+    return person
+
+
+def _quiz_or_404(ref: learning.ModuleRef):
+    quiz = learning.quiz_of(ref.version)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _raw_answers() -> dict[str, list[str]]:
+    return {
+        key[len(ANSWER_PREFIX) :]: request.form.getlist(key) for key in request.form if key.startswith(ANSWER_PREFIX)
+    }
+
+
+def _render_form(ref, quiz, attempt: QuizAttempt, *, answers=None, error=None, status: int = 200):
+    person = _person()
+    return (
+        render_template(
+            "learn/quiz.html",
+            ref=ref,
+            quiz=quiz,
+            attempt=attempt,
+            questions=quizzes.shown_questions(attempt),
+            answers=answers if answers is not None else attempt.answers,
+            allowance=quizzes.allowance(person.id, ref.module.id, quiz, attempt.cycle),
+            error=error,
+            language=page_language(),
+        ),
+        status,
+    )
+
+
+@blueprint.get("/modules/<slug>/quiz")
+@login_required
+def quiz(slug: str) -> Response | tuple[str, int]:
+    person = _person()
+    ref = find_module_or_404(slug)
+    quiz = _quiz_or_404(ref)
+    state = quizzes.allowance(person.id, ref.module.id, quiz)
+    if state.passed and quizzes.open_attempt_of(person.id, ref.module.id) is None:
+        latest = quizzes.attempts_of(person.id, [ref.module.id])
+        return render_template("learn/quiz_done.html", ref=ref, attempts=latest, language=page_language()), 200
+    try:
+        attempt = quizzes.start_or_continue(person, ref, quiz)
+    except quizzes.NoAttemptsLeft:
+        db.session.commit()  # a discarded attempt stays discarded
+        latest = quizzes.attempts_of(person.id, [ref.module.id])
+        return (
+            render_template(
+                "learn/quiz_locked.html", ref=ref, attempts=latest, allowance=state, language=page_language()
+            ),
+            200,
+        )
+    db.session.commit()
+    return _render_form(ref, quiz, attempt)
+
+
+@blueprint.post("/modules/<slug>/quiz")
+@login_required
+def submit_quiz(slug: str) -> Response | tuple[str, int]:
+    person = _person()
+    ref = find_module_or_404(slug)
+    quiz = _quiz_or_404(ref)
+    limited = ratelimit.retry_after(QUIZ_POSTS_PER_PERSON, ratelimit.key("quiz-post", person.id))
+    if limited is not None:
+        raise TooManyRequests(retry_after=limited)
+    ratelimit.hit(QUIZ_POSTS_PER_PERSON, ratelimit.key("quiz-post", person.id))
+    try:
+        attempt_id = int(request.form.get("attempt", ""))
+    except ValueError:
+        abort(400, description=str(_l("The form names no attempt: reload the quiz and try again.")))
+    try:
+        attempt = quizzes.get_attempt(person, attempt_id, ref)
+    except NotFound:
+        abort(404)
+    raw = _raw_answers()
+    if request.form.get("action") == "save":
+        try:
+            quizzes.save_answers(person, attempt, raw)
+        except Invalid as exc:
+            db.session.rollback()
+            return _render_form(ref, quiz, attempt, answers=raw, error=exc.message, status=400)
+        except Conflict as exc:
+            db.session.rollback()
+            abort(409, description=str(exc.message))
+        db.session.commit()
+        flash(_("Your answers are saved. You can come back to them later."), "success")
+        return redirect(url_for("learn.quiz", slug=slug))
+    try:
+        result = quizzes.submit(person, attempt, raw)
+    except Invalid as exc:
+        db.session.rollback()
+        return _render_form(ref, quiz, attempt, answers=raw, error=exc.message, status=400)
+    except Conflict as exc:
+        db.session.rollback()
+        abort(409, description=str(exc.message))
+    db.session.commit()
+    if result.attempt.passed:
+        completion.evaluate(person, ref)
+        db.session.commit()
+    return redirect(url_for("learn.attempt", slug=slug, attempt_id=result.attempt.id))
+
+
+@blueprint.get("/modules/<slug>/quiz/attempts/<int:attempt_id>")
+@login_required
+def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
+    person = _person()
+    ref = find_module_or_404(slug)
+    try:
+        found = quizzes.get_attempt(person, attempt_id, ref)
+    except NotFound:
+        abort(404)
+    if found.submitted_at is None:
+        return redirect(url_for("learn.quiz", slug=slug))
+    result = quizzes.result_of(found)
+    progress = learning.progress(person.id, [ref])[ref.module.id]
+    return (
+        render_template("learn/quiz_result.html", ref=ref, result=result, progress=progress, language=page_language()),
+        200,
+    )

@@ -1,0 +1,67 @@
+"""A team member's page (progress and quiz attempts per module) and the extra attempt a pivot grants."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from elearning import clock, permissions
+from elearning.extensions import db
+from elearning.models import Person
+from elearning.permissions import MemberRef
+from elearning.services import learning, members, quizzes
+from elearning.services.errors import ServiceError
+from elearning.web.visitors import current_person, current_viewer
+
+blueprint = Blueprint("team", __name__)
+
+
+def _member_or_refuse(person_id: int, allowed) -> MemberRef:
+    viewer = current_viewer()
+    member = members.member_ref(person_id, clock.today())
+    if member is None:
+        abort(404)
+    if not allowed(viewer, member):
+        may_see = permissions.can_view_member(viewer, member)
+        abort(permissions.refusal_status(viewer, member.organization_id, may_see=may_see))
+    return member
+
+
+@blueprint.get("/team/members/<int:person_id>")
+@login_required
+def member(person_id: int) -> str:
+    member = _member_or_refuse(person_id, permissions.can_view_member)
+    detail = members.member_detail(person_id, clock.today())
+    return render_template(
+        "team/member.html",
+        detail=detail,
+        can_grant=permissions.can_grant_extra_attempt(current_viewer(), member),
+        language=str(get_locale() or "fr"),
+    )
+
+
+@blueprint.post("/team/members/<int:person_id>/extra-attempt")
+@login_required
+def grant_extra_attempt(person_id: int) -> Response:
+    _member_or_refuse(person_id, permissions.can_grant_extra_attempt)
+    slug = request.form.get("module", "")
+    if not slug:
+        abort(400, description=_("The form names no module."))
+    try:
+        ref = learning.find_module(slug)
+    except ServiceError:
+        abort(404)
+    actor = current_person()
+    learner = db.session.get(Person, person_id)
+    assert actor is not None and learner is not None
+    try:
+        quizzes.grant_extra_attempt(actor, learner, ref)
+    except ServiceError as exc:
+        db.session.rollback()
+        abort(409, description=str(exc.message))
+    db.session.commit()
+    flash(_("One more attempt was granted to %(name)s.", name=learner.full_name), "success")
+    return redirect(url_for("team.member", person_id=person_id))
