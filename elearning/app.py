@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearning import models  # noqa: F401  (every table registered before anything uses the metadata)
 from elearning.auth.views import blueprint as auth
+from elearning.certificates.views import blueprint as certificates
 from elearning.cli import register_commands
 from elearning.clock import Clock
 from elearning.config import load_settings
@@ -22,7 +23,7 @@ from elearning.main.views import blueprint as main
 from elearning.team.views import blueprint as team
 from elearning.web import init_web
 
-BLUEPRINTS = (health, auth, main, learn, team)
+BLUEPRINTS = (health, auth, main, learn, team, certificates)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -6,7 +6,9 @@ application holds one :class:`Clock`; tests replace it with a :class:`FrozenCloc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -52,6 +54,19 @@ class FrozenClock(Clock):
 
     def set(self, at: dt.datetime) -> None:
         self.at = at.astimezone(UTC)
+
+
+@contextlib.contextmanager
+def travel(moment: dt.datetime) -> Iterator[FrozenClock]:
+    """Run a block as if it were ``moment`` (the demo lives its past this way); the clock is restored after."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    previous = app.extensions["elearning.clock"]
+    frozen = FrozenClock(app.config["TIMEZONE"], moment)
+    app.extensions["elearning.clock"] = frozen
+    try:
+        yield frozen
+    finally:
+        app.extensions["elearning.clock"] = previous
 
 
 def get_clock() -> Clock:

@@ -223,6 +223,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_KEY_PREFIX": str(values.get("RATELIMIT_KEY_PREFIX") or "elearning"),
+        "RENEWAL_WINDOW_DAYS": _int_setting(values, "RENEWAL_WINDOW_DAYS", 60, minimum=1),
     }
     # Explicit overrides of other Flask settings (tests) pass through unchanged.
     for key, value in (overrides or {}).items():

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from elearning.extensions import db
-from elearning.models import AuditEvent, Completion, QuizAttempt
-from elearning.services import completion, learning, quizzes
+from elearning.models import AuditEvent, Certificate, Completion, QuizAttempt
+from elearning.services import certificates, completion, learning, quizzes
 from elearning.services.people import get_person
 from tests.content.helpers import VALID
 from tests.factories import PASSWORD, load_content, make_org, make_person
@@ -123,3 +123,27 @@ def test_last_section_view_and_passing_submission_race_into_one_completion(
         assert rows[0].person_id == get_person(LEARNER).id and rows[0].score == 100
         ref = learning.find_module("mise-en-contexte")
         assert learning.progress(rows[0].person_id, [ref])[ref.module.id].status == learning.Status.COMPLETED
+
+
+def test_two_concurrent_last_completions_issue_one_certificate(
+    app: Flask, learner_ready: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = signed_in_client(app, LEARNER, PASSWORD)
+    submitter = signed_in_client(app, LEARNER, PASSWORD)
+    for section in SECTIONS:
+        assert reader.get(f"/modules/mise-en-contexte/{section}").status_code == 200
+    assert reader.get("/modules/table-regionale/membres").status_code == 200
+    form = read_quiz_form(submitter.get(QUIZ).get_data(as_text=True))
+    # The last section of one module and the passing quiz of the other complete the core track together;
+    # both requests commit their completion, then meet before issuing.
+    _with_barrier(monkeypatch, certificates, "issue_due", 2)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        view = pool.submit(reader.get, "/modules/table-regionale/mandat")
+        submission = pool.submit(post_answers, submitter, form, RIGHT)
+        assert view.result().status_code == 200
+        assert submission.result().status_code == 302
+    with app.app_context():
+        issued = db.session.scalars(sa.select(Certificate)).all()
+        assert [(c.cycle, c.person_id) for c in issued] == [(1, get_person(LEARNER).id)]
+        events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "certificate.issued")).all()
+        assert len(events) == 1

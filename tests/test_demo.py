@@ -133,3 +133,57 @@ def test_each_published_account_signs_in_and_sees_its_dashboard(app: Flask, runn
             person = get_person(email)
             greeting = "Hello" if person.preferred_language == "en" else "Bonjour"
             assert f"{greeting}, {person.full_name}" in page.get_data(as_text=True)
+
+
+def test_demo_with_content_has_certificate_history_and_stays_idempotent(
+    app: Flask, runner: FlaskCliRunner, dump: Callable[[], Any]
+) -> None:
+    from elearning.models import Certificate, Completion, QuizAttempt
+    from elearning.services import certificates, cycles
+
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    after_first = dump()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert dump() == after_first
+    with app.app_context():
+        today = TODAY
+
+        def pivot_certificates(email: str) -> list[Certificate]:
+            person = get_person(email)
+            return [
+                c
+                for c in db.session.scalars(sa.select(Certificate).where(Certificate.person_id == person.id))
+                if c.track_title_fr == "Certification pivot"
+            ]
+
+        # pivot.cjq: certified 23 months ago, expiring soon, in its renewal window.
+        (expiring,) = pivot_certificates("pivot.cjq@example.org")
+        assert certificates.status_on(expiring, today) == certificates.Status.VALID
+        assert 0 < (expiring.expires_on - today).days <= 60
+        pivot_cycle = next(
+            c
+            for c in cycles.track_cycles(get_person("pivot.cjq@example.org").id, today)
+            if c.track.slug == "certification-pivot"
+        )
+        assert pivot_cycle.renewing
+        # karine.gauthier: expired.
+        (expired,) = pivot_certificates("karine.gauthier@example.org")
+        assert certificates.status_on(expired, today) == certificates.Status.EXPIRED
+        # Some workers hold the core track.
+        holders = {
+            c.person_id for c in db.session.scalars(sa.select(Certificate)) if c.track_title_fr == "Formation de base"
+        }
+        assert get_person("worker.cjq@example.org").id in holders
+        # worker.spvq starts with nothing done.
+        nobody = get_person("worker.spvq@example.org").id
+        for model in (Completion, QuizAttempt, Certificate):
+            assert (
+                db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.person_id == nobody)) == 0
+            )
+        # marc.gagnon has no attempts left.
+        from elearning.services import learning, quizzes
+
+        ref = learning.find_module("mise-en-contexte")
+        quiz = learning.quiz_of(ref.version)
+        assert quizzes.allowance(get_person("marc.gagnon@example.org").id, ref.module.id, quiz).exhausted

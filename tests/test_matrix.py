@@ -80,6 +80,22 @@ MATRIX: list[Row] = [
     R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_b}/extra-attempt",
                                                                          302, 404, 404, 404, 404, 400, 403, 400,
       variant="foreign"),
+    R("/certificates",             "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
+    R("/certificates/<int:certificate_id>", "GET", "/certificates/{certificate}",
+                                                                         302, 200, 403, 403, 403, 404, 200, 200),
+    R("/certificates/<int:certificate_id>", "GET", "/certificates/999999",
+                                                                         302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    R("/certificates/<int:certificate_id>.pdf", "GET", "/certificates/{certificate}.pdf",
+                                                                         302, 200, 403, 403, 403, 404, 200, 200),
+    # An empty POST gives no reason: 400 where revoking is allowed (the Table and Admin).
+    R("/certificates/<int:certificate_id>/revoke", "POST", "/certificates/{certificate}/revoke",
+                                                                         302, 403, 403, 403, 403, 404, 400, 400),
+    R("/certificates/<int:certificate_id>/reissue", "POST", "/certificates/{certificate}/reissue",
+                                                                         302, 403, 403, 403, 403, 404, 403, 400),
+    R("/verify/<code>",            "GET",  "/verify/{certificate_code}", 200, 200, 200, 200, 200, 200, 200, 200),
+    R("/verify/<code>",            "GET",  "/verify/not-a-code",         404, 404, 404, 404, 404, 404, 404, 404,
+      variant="malformed"),
 ]
 # fmt: on
 
@@ -98,6 +114,8 @@ def world_values(world: World) -> dict[str, object]:
         "image": "reseau.png",
         "module_without_quiz": "table-regionale",
         "attempt": world.worker_attempt,
+        "certificate": world.worker_certificate,
+        "certificate_code": world.worker_certificate_code,
     }
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 
 from elearning.extensions import db
 from elearning.models import Person
-from elearning.services import learning, quizzes
+from elearning.services import certificates, completion, learning, quizzes
 from tests.content.helpers import VALID
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 
@@ -32,8 +32,11 @@ class World:
     team_b: int
     people: dict[str, int]
     emails: dict[str, str]
-    #: A submitted quiz attempt of ``worker`` at module ``mise-en-contexte``.
+    #: A failed quiz attempt of ``worker`` at module ``mise-en-contexte`` (a passing one followed).
     worker_attempt: int
+    #: The certificate ``worker`` holds (core track), and its verification code.
+    worker_certificate: int
+    worker_certificate_code: str
     password: str = PASSWORD
 
     def email(self, role: str) -> str:
@@ -79,6 +82,20 @@ def build_world(app: Flask) -> World:
         attempt = quizzes.start_or_continue(worker, ref, quiz)
         wrong = {key: [attempt.choice_order[key][-1]] for key in attempt.question_order}
         quizzes.submit(worker, attempt, wrong)
+        # Then the worker completes the core track and holds its certificate.
+        for module in learning.active_modules():
+            for section in learning.progress(worker.id, [module])[module.module.id].sections:
+                learning.record_view(worker, module, section)
+        passing = quizzes.start_or_continue(worker, ref, quiz)
+        quizzes.submit(
+            worker,
+            passing,
+            {item.question.key: sorted(item.gradable.correct) for item in quizzes.shown_questions(passing)},
+        )
+        for module in learning.active_modules():
+            completion.evaluate(worker, module)
+        issued = certificates.issue_due(worker)
+        assert [c.track_id for c in issued], "the world's worker should hold a certificate"
         world = World(
             org_a=org_a.id,
             org_b=org_b.id,
@@ -90,6 +107,8 @@ def build_world(app: Flask) -> World:
             people=ids,
             emails=emails,
             worker_attempt=attempt.id,
+            worker_certificate=issued[0].id,
+            worker_certificate_code=issued[0].code,
         )
         db.session.commit()
     return world

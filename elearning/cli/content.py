@@ -10,6 +10,7 @@ from flask import current_app
 from elearning.cli.base import Group, transaction
 from elearning.content import CheckResult, check_content
 from elearning.services.content_sync import SyncRefused, sync_content
+from elearning.services.tracks_admin import reconcile_everyone
 
 content = Group("content", help="Check and load the training content (modules/, quizzes/).")
 
@@ -57,6 +58,7 @@ def sync(root: Path | None, strict: bool) -> None:
     try:
         with transaction():
             report = sync_content(None, folder, result.tree)
+            reconciled = reconcile_everyone()
     except SyncRefused as refused:
         for problem in refused.problems:
             click.echo(problem, err=True)
@@ -68,3 +70,8 @@ def sync(root: Path | None, strict: bool) -> None:
         click.echo(f"content sync: {changes} change{'s' if changes != 1 else ''} loaded")
     else:
         click.echo("content sync: no change")
+    if reconciled.assigned or reconciled.ended or reconciled.certificates:
+        click.echo(
+            f"tracks reconcile: {reconciled.assigned} assigned, {reconciled.ended} ended, "
+            f"{reconciled.certificates} certificates issued"
+        )

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from elearning.cli.base import Command, echo_table, transaction
 from elearning.services.demo import load_demo
 from elearning.services.demo_data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
+from elearning.services.tracks_admin import reconcile_everyone
 
 
 @click.command("demo", cls=Command)
@@ -20,6 +21,8 @@ def demo_command(force: bool) -> None:
         raise click.ClickException("refusing to load demo data in production (ELEARNING_ENV=production); use --force")
     with transaction():
         report = load_demo()
+        if report.created:
+            reconcile_everyone()
     if report.created:
         kinds: dict[str, int] = {}
         for item in report.created:

@@ -11,10 +11,10 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from elearning.extensions import db
-from elearning.learn.views import blueprint, find_module_or_404, page_language
+from elearning.learn.views import blueprint, find_module_or_404, page_language, settle_progress
 from elearning.models import Person, QuizAttempt
 from elearning.security import ratelimit
-from elearning.services import completion, learning, quizzes
+from elearning.services import learning, quizzes
 from elearning.services.errors import Conflict, Invalid, NotFound
 from elearning.web.visitors import current_person
 
@@ -53,7 +53,7 @@ def _render_form(ref, quiz, attempt: QuizAttempt, *, answers=None, error=None, s
             attempt=attempt,
             questions=quizzes.shown_questions(attempt),
             answers=answers if answers is not None else attempt.answers,
-            allowance=quizzes.allowance(person.id, ref.module.id, quiz, attempt.cycle),
+            allowance=quizzes.allowance(person.id, ref.module.id, quiz),
             error=error,
             language=page_language(),
         ),
@@ -127,8 +127,7 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
         abort(409, description=str(exc.message))
     db.session.commit()
     if result.attempt.passed:
-        completion.evaluate(person, ref)
-        db.session.commit()
+        settle_progress(person, ref)
     return redirect(url_for("learn.attempt", slug=slug, attempt_id=result.attempt.id))
 
 

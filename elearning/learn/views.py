@@ -7,7 +7,8 @@ from flask_babel import get_locale
 from flask_login import login_required
 
 from elearning.extensions import db
-from elearning.services import completion, learning, quizzes
+from elearning.models import Person
+from elearning.services import certificates, completion, learning, quizzes
 from elearning.services.errors import NotFound
 from elearning.web.security import allow_caching
 from elearning.web.visitors import current_person
@@ -26,6 +27,16 @@ def find_module_or_404(slug: str) -> learning.ModuleRef:
 
 def page_language() -> str:
     return str(get_locale() or "fr")
+
+
+def settle_progress(person: Person, ref: learning.ModuleRef) -> None:
+    """After a view or a submission is committed: record the completion it allows, then the certificates it
+    earns, each in its own transaction (so that racing requests never miss one, see
+    :func:`elearning.services.completion.evaluate`)."""
+    if completion.evaluate(person, ref):
+        db.session.commit()
+        certificates.issue_due(person)
+        db.session.commit()
 
 
 @blueprint.get("/modules")
@@ -70,8 +81,8 @@ def section(slug: str, section_slug: str) -> str:
     if learning.record_view(person, ref, current):
         db.session.commit()
     item.viewed.add(current.slug)
-    if item.completion is None and completion.evaluate(person, ref):
-        db.session.commit()
+    if item.completion is None:
+        settle_progress(person, ref)
     index = item.sections.index(current)
     return render_template(
         "learn/section.html",

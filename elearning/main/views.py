@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import login_required
 
 from elearning import clock
 from elearning.services import history
+from elearning.services.dashboard import learner_dashboard
 from elearning.web.visitors import current_person, current_viewer
 
 blueprint = Blueprint("main", __name__)
@@ -24,4 +26,6 @@ def dashboard() -> str:
         organization=history.organization_of(person.id, today),
         teams=history.teams_of(person.id, today),
         viewer=current_viewer(),
+        board=learner_dashboard(person, today),
+        language=str(get_locale() or "fr"),
     )

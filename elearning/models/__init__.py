@@ -2,6 +2,7 @@
 
 from elearning.models.attempts import ExtraAttempt, QuizAttempt
 from elearning.models.audit import AuditEvent
+from elearning.models.certificates import Certificate, TrackAssignment
 from elearning.models.content import (
     Choice,
     Module,
@@ -21,6 +22,7 @@ from elearning.models.teams import Team, TeamMembership
 
 __all__ = [
     "AuditEvent",
+    "Certificate",
     "Choice",
     "Completion",
     "CoordinatorGrant",
@@ -42,6 +44,7 @@ __all__ = [
     "Team",
     "TeamMembership",
     "Track",
+    "TrackAssignment",
     "TrackModule",
     "WebSession",
 ]

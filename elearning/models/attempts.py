@@ -42,8 +42,6 @@ class QuizAttempt(db.Model):
     quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quizzes.id"), index=True)
     #: Snapshot of the quiz's content hash: a pass counts for every version with the same quiz.
     quiz_hash: Mapped[str] = mapped_column(sa.String(64))
-    #: Renewal cycle the attempt belongs to (attempt limits count per cycle).
-    cycle: Mapped[int] = mapped_column(sa.Integer, default=1)
     pass_mark: Mapped[int] = mapped_column(sa.Integer)
     #: Question keys in the order shown, and for each question its choice keys in the order shown.
     question_order: Mapped[list[str]] = mapped_column(sa.JSON)
@@ -73,6 +71,5 @@ class ExtraAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
     module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"), index=True)
-    cycle: Mapped[int] = mapped_column(sa.Integer, default=1)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from elearning.extensions import db
@@ -9,19 +11,17 @@ from elearning.models import Person, Quiz, QuizAttempt
 from elearning.services import learning
 
 
-def passing_attempt(person_id: int, quiz: Quiz) -> QuizAttempt | None:
-    """The learner's best passing attempt on a quiz with the same content as ``quiz`` (a pass carries over
-    to every version whose quiz did not change)."""
-    return db.session.scalar(
-        sa.select(QuizAttempt)
-        .where(
-            QuizAttempt.person_id == person_id,
-            QuizAttempt.quiz_hash == quiz.content_hash,
-            QuizAttempt.passed.is_(True),
-        )
-        .order_by(QuizAttempt.score.desc(), QuizAttempt.id)
-        .limit(1)
+def passing_attempt(person_id: int, quiz: Quiz, since: dt.datetime | None = None) -> QuizAttempt | None:
+    """The learner's best passing attempt, submitted since ``since``, on a quiz with the same content as
+    ``quiz`` (a pass carries over to every version whose quiz did not change)."""
+    query = sa.select(QuizAttempt).where(
+        QuizAttempt.person_id == person_id,
+        QuizAttempt.quiz_hash == quiz.content_hash,
+        QuizAttempt.passed.is_(True),
     )
+    if since is not None:
+        query = query.where(QuizAttempt.submitted_at >= since)
+    return db.session.scalar(query.order_by(QuizAttempt.score.desc(), QuizAttempt.id).limit(1))
 
 
 def evaluate(person: Person, ref: learning.ModuleRef) -> bool:
@@ -38,7 +38,7 @@ def evaluate(person: Person, ref: learning.ModuleRef) -> bool:
     quiz = learning.quiz_of(ref.version)
     score = None
     if quiz is not None:
-        attempt = passing_attempt(person.id, quiz)
+        attempt = passing_attempt(person.id, quiz, item.since)
         if attempt is None:
             return False
         score = attempt.score

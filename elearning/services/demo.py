@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from elearning import clock
 from elearning.extensions import db
-from elearning.models import Organization, Team
+from elearning.models import Organization, Person, Team
 from elearning.roles import Role, TeamRole
-from elearning.services import organizations, people, teams
+from elearning.services import demo_history, organizations, people, teams
 from elearning.services.demo_data import DEMO_PASSWORD, ORGANIZATIONS, PEOPLE, TEAMS, DemoPerson, DemoReport
 
 
@@ -51,16 +51,19 @@ def load_demo() -> DemoReport:
             report.created.append(f"team {team_spec.org}/{team_spec.name}")
         team_by_name[(team_spec.org, team_spec.name)] = team
 
+    created = []
     for person_spec in PEOPLE:
         if people.find_person(person_spec.email) is None:
-            _create_person(person_spec, orgs, team_by_name, today)
+            created.append((_create_person(person_spec, orgs, team_by_name, today), person_spec))
             report.created.append(f"person {person_spec.email}")
+    for person, person_spec in created:
+        demo_history.live(person, person_spec.history)
     return report
 
 
 def _create_person(
     spec: DemoPerson, orgs: dict[str, Organization], team_by_name: dict[tuple[str, str], Team], today: dt.date
-) -> None:
+) -> Person:
     roles = people.parse_roles(spec.roles)
     joined = today - dt.timedelta(days=spec.joined_days_ago)
     organization = orgs[spec.org] if spec.org else None
@@ -93,3 +96,4 @@ def _create_person(
     for team_name, team_role in spec.teams:
         assert spec.org is not None
         teams.add_to_team(None, team_by_name[(spec.org, team_name)], person, TeamRole(team_role), start_on=joined)
+    return person

@@ -39,6 +39,26 @@ class DemoPerson:
     joined_days_ago: int = 400
     #: An organization the person belonged to before, as (code, days before today they left it).
     moved_from: tuple[str, int] | None = None
+    #: What the person did, oldest first (needs the content: ``elearning content sync`` before the demo).
+    history: tuple[Certify | Progress, ...] = ()
+
+
+@dataclass(frozen=True)
+class Certify:
+    """Complete every module of a track ``days_ago`` days ago (read every section, pass every quiz)."""
+
+    track: str
+    days_ago: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Partial work on a module ``days_ago`` days ago: some sections read, quiz attempts failed."""
+
+    module: str
+    days_ago: int
+    sections_read: int = 1
+    failed_attempts: int = 0
 
 
 @dataclass(frozen=True)
@@ -190,6 +210,7 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "SPVQ",
         (("Section jeunesse", "pivot"),),
         can_sign_in=True,
+        history=(Certify("formation-de-base", 120), Progress("intervenants-pivots", 20, sections_read=1)),
     ),
     DemoPerson(
         "pivot.cjq@example.org",
@@ -198,7 +219,11 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "CJQ",
         (("Équipe de réadaptation", "pivot"),),
         can_sign_in=True,
+        joined_days_ago=1200,
+        # Certified 23 months ago: the certificate expires soon and its renewal window is open.
+        history=(Certify("certification-pivot", 700),),
     ),
+    # worker.spvq always starts with nothing done, so that journey 1 can be walked.
     DemoPerson(
         "worker.spvq@example.org",
         "William Intervenant",
@@ -216,6 +241,7 @@ PEOPLE: tuple[DemoPerson, ...] = (
         (("Équipe de réadaptation", "member"),),
         language="en",
         can_sign_in=True,
+        history=(Certify("formation-de-base", 150),),
     ),
     # More people, so that teams, organizations and reports have something to show.
     DemoPerson(
@@ -224,8 +250,17 @@ PEOPLE: tuple[DemoPerson, ...] = (
         ("worker",),
         "SPVQ",
         (("Section jeunesse", "member"),),
+        history=(Progress("mise-en-contexte", 10, sections_read=2, failed_attempts=1),),
     ),
-    DemoPerson("marc.gagnon@example.org", "Marc Gagnon", ("worker",), "SPVQ", (("Section jeunesse", "member"),)),
+    DemoPerson(
+        "marc.gagnon@example.org",
+        "Marc Gagnon",
+        ("worker",),
+        "SPVQ",
+        (("Section jeunesse", "member"),),
+        # Every attempt used without a pass: "no attempts left, ask your pivot".
+        history=(Progress("mise-en-contexte", 5, sections_read=2, failed_attempts=3),),
+    ),
     DemoPerson(
         "julie.roy@example.org",
         "Julie Roy",
@@ -234,14 +269,18 @@ PEOPLE: tuple[DemoPerson, ...] = (
         (("Section jeunesse", "pivot"),),
         moved_from=("CJQ", 200),
         joined_days_ago=200,
+        history=(Certify("certification-pivot", 90),),
     ),
-    DemoPerson("nadia.cote@example.org", "Nadia Côté", ("worker",), "CJQ", (("Équipe de réadaptation", "member"),)),
     DemoPerson(
-        "louis.bouchard@example.org",
-        "Louis Bouchard",
+        "nadia.cote@example.org",
+        "Nadia Côté",
         ("worker",),
         "CJQ",
-        (("Équipe de protection", "member"),),
+        (("Équipe de réadaptation", "member"),),
+        history=(Certify("formation-de-base", 380),),
+    ),
+    DemoPerson(
+        "louis.bouchard@example.org", "Louis Bouchard", ("worker",), "CJQ", (("Équipe de protection", "member"),)
     ),
     DemoPerson(
         "karine.gauthier@example.org",
@@ -249,18 +288,50 @@ PEOPLE: tuple[DemoPerson, ...] = (
         ("pivot",),
         "CJQ",
         (("Équipe de protection", "pivot"),),
+        joined_days_ago=1200,
+        # Certified 25 months ago and not renewed: the pivot certificate has expired.
+        history=(Certify("certification-pivot", 760),),
     ),
-    DemoPerson("eric.morin@example.org", "Éric Morin", ("pivot",), "CJQ"),
+    DemoPerson(
+        "eric.morin@example.org", "Éric Morin", ("pivot",), "CJQ", history=(Certify("certification-pivot", 180),)
+    ),
     DemoPerson("isabelle.lavoie@example.org", "Isabelle Lavoie", ("coordinator",), "CJQ"),
-    DemoPerson("chantal.fortin@example.org", "Chantal Fortin", ("pivot",), "PIPQ"),
+    DemoPerson(
+        "chantal.fortin@example.org",
+        "Chantal Fortin",
+        ("pivot",),
+        "PIPQ",
+        history=(Certify("certification-pivot", 300),),
+    ),
     DemoPerson("mathieu.gagne@example.org", "Mathieu Gagné", ("worker",), "PIPQ"),
-    DemoPerson("genevieve.ouellet@example.org", "Geneviève Ouellet", ("pivot",), "CSSS-VC"),
+    DemoPerson(
+        "genevieve.ouellet@example.org",
+        "Geneviève Ouellet",
+        ("pivot",),
+        "CSSS-VC",
+        joined_days_ago=900,
+        history=(Certify("certification-pivot", 690),),
+    ),
     DemoPerson("patrick.pelletier@example.org", "Patrick Pelletier", ("pivot",), "CSSS-QN"),
-    DemoPerson("annie.belanger@example.org", "Annie Bélanger", ("pivot",), "CSDD"),
+    DemoPerson(
+        "annie.belanger@example.org",
+        "Annie Bélanger",
+        ("pivot",),
+        "CSDD",
+        joined_days_ago=1000,
+        history=(Certify("certification-pivot", 800),),
+    ),
     DemoPerson("francois.levesque@example.org", "François Lévesque", ("pivot",), "CSC"),
     DemoPerson("melanie.bergeron@example.org", "Mélanie Bergeron", ("pivot",), "CSPS"),
     DemoPerson("daniel.leblanc@example.org", "Daniel Leblanc", ("pivot",), "ASSS-CN"),
-    DemoPerson("sarah.mitchell@example.org", "Sarah Mitchell", ("pivot",), "CSCQ", language="en"),
+    DemoPerson(
+        "sarah.mitchell@example.org",
+        "Sarah Mitchell",
+        ("pivot",),
+        "CSCQ",
+        language="en",
+        history=(Certify("certification-pivot", 60),),
+    ),
     DemoPerson("olivier.paquette@example.org", "Olivier Paquette", ("pivot",), "TRAIC"),
     DemoPerson("catherine.girard@example.org", "Catherine Girard", ("pivot",), "JEFAR"),
 )

@@ -6,9 +6,10 @@ of queries whatever the number of modules.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from elearning.models import (
     Section,
     SectionView,
 )
+from elearning.services import cycles
 from elearning.services.content_sync import latest_versions
 from elearning.services.errors import NotFound
 
@@ -68,6 +70,8 @@ class ModuleProgress:
     earlier_completion: Completion | None = None
     #: A version after the learner's last completed one requires review.
     review_required: bool = False
+    #: The start of the learner's current cycle on this module (None: the first certification).
+    since: dt.datetime | None = None
 
     @property
     def status(self) -> Status:
@@ -126,11 +130,20 @@ def question_count(quiz: Quiz) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.quiz_id == quiz.id)) or 0
 
 
-def progress(person_id: int, refs: Iterable[ModuleRef]) -> dict[int, ModuleProgress]:
-    """Progress of one learner on the current version of each module, by module id (four queries)."""
+def progress(
+    person_id: int, refs: Iterable[ModuleRef], since: Mapping[int, dt.datetime] | None = None
+) -> dict[int, ModuleProgress]:
+    """Progress of one learner on the current version of each module, by module id.
+
+    Views and completions count from each module's cycle start (``since``, by module id; by default the
+    learner's current cycles, see :mod:`elearning.services.cycles`). Five queries whatever the number of
+    modules.
+    """
     refs = list(refs)
     if not refs:
         return {}
+    if since is None:
+        since = cycles.module_starts_of(person_id)
     module_ids = [ref.module.id for ref in refs]
     version_ids = [ref.version.id for ref in refs]
     sections: dict[int, list[Section]] = defaultdict(list)
@@ -138,19 +151,24 @@ def progress(person_id: int, refs: Iterable[ModuleRef]) -> dict[int, ModuleProgr
         sa.select(Section).where(Section.module_version_id.in_(version_ids)).order_by(Section.position)
     ):
         sections[section.module_version_id].append(section)
-    views = db.session.execute(
-        sa.select(SectionView.module_id, SectionView.section_slug, SectionView.content_hash).where(
-            SectionView.person_id == person_id, SectionView.module_id.in_(module_ids)
-        )
-    ).all()
-    seen = {(row.module_id, row.section_slug, row.content_hash) for row in views}
+    seen: set[tuple[int, str, str]] = set()
+    for row in db.session.execute(
+        sa.select(
+            SectionView.module_id, SectionView.section_slug, SectionView.content_hash, SectionView.viewed_at
+        ).where(SectionView.person_id == person_id, SectionView.module_id.in_(module_ids))
+    ):
+        start = since.get(row.module_id)
+        if start is None or row.viewed_at >= start:
+            seen.add((row.module_id, row.section_slug, row.content_hash))
     completions: dict[int, list[Completion]] = defaultdict(list)
-    for completion in db.session.scalars(
+    for done in db.session.scalars(
         sa.select(Completion)
         .where(Completion.person_id == person_id, Completion.module_id.in_(module_ids))
-        .order_by(Completion.module_version_id)
+        .order_by(Completion.module_version_id, Completion.completed_at)
     ):
-        completions[completion.module_id].append(completion)
+        start = since.get(done.module_id)
+        if start is None or done.completed_at >= start:
+            completions[done.module_id].append(done)
     reviews: dict[int, list[int]] = defaultdict(list)
     for module_id, version_id in db.session.execute(
         sa.select(ModuleVersion.module_id, ModuleVersion.id).where(
@@ -166,11 +184,12 @@ def progress(person_id: int, refs: Iterable[ModuleRef]) -> dict[int, ModuleProgr
             version=ref.version,
             sections=own,
             viewed={s.slug for s in own if (ref.module.id, s.slug, s.content_hash) in seen},
+            since=since.get(ref.module.id),
         )
         done = completions[ref.module.id]
-        item.completion = next((c for c in done if c.module_version_id == ref.version.id), None)
+        item.completion = next((c for c in reversed(done) if c.module_version_id == ref.version.id), None)
         if item.completion is None and done:
-            last = done[-1]
+            last = max(done, key=lambda c: (c.module_version_id, c.completed_at))
             item.earlier_completion = last
             item.review_required = any(last.module_version_id < v <= ref.version.id for v in reviews[ref.module.id])
         result[ref.module.id] = item
@@ -187,7 +206,7 @@ def _insert_ignoring_duplicates(model: type, values: dict, keys: list[str]) -> b
 
 
 def record_view(person: Person, ref: ModuleRef, section: Section) -> bool:
-    """Record that ``person`` read ``section``; idempotent. Returns whether this was the first view."""
+    """Record that ``person`` read ``section`` today; idempotent. Returns whether this was today's first view."""
     return _insert_ignoring_duplicates(
         SectionView,
         {
@@ -197,13 +216,14 @@ def record_view(person: Person, ref: ModuleRef, section: Section) -> bool:
             "content_hash": section.content_hash,
             "section_id": section.id,
             "viewed_at": clock.now(),
+            "viewed_on": clock.today(),
         },
-        ["person_id", "module_id", "section_slug", "content_hash"],
+        ["person_id", "module_id", "section_slug", "content_hash", "viewed_on"],
     )
 
 
 def record_completion(person: Person, ref: ModuleRef, score: int | None) -> bool:
-    """Record the completion of the current version, once; True when this call recorded it."""
+    """Record the completion of the current version (at most once a day); True when this call recorded it."""
     return _insert_ignoring_duplicates(
         Completion,
         {
@@ -212,6 +232,7 @@ def record_completion(person: Person, ref: ModuleRef, score: int | None) -> bool
             "module_version_id": ref.version.id,
             "score": score,
             "completed_at": clock.now(),
+            "completed_on": clock.today(),
         },
-        ["person_id", "module_version_id"],
+        ["person_id", "module_version_id", "completed_on"],
     )

@@ -14,7 +14,7 @@ from elearning.extensions import db
 from elearning.models import CoordinatorGrant, GlobalGrant, Membership, Organization, Person, PivotDesignation
 from elearning.roles import LANGUAGES, ORGANIZATION_ROLES, Role
 from elearning.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
-from elearning.services import history, sessions
+from elearning.services import assignments, history, sessions
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
 
@@ -219,6 +219,7 @@ def _apply_roles(
             changed = True
     if changed:
         db.session.flush()
+        assignments.reconcile_person(person, day)
         record(
             "person.roles_set",
             actor=actor,
@@ -236,6 +237,7 @@ def deactivate(actor: Person | None, person: Person) -> None:
     person.deactivated_at = clock.now()
     sessions.revoke_all(person)
     db.session.flush()
+    assignments.reconcile_person(person)
     record("person.deactivated", actor=actor, subject=person, object_type="person", object_id=person.id)
 
 

@@ -8,6 +8,7 @@ graded attempt, and the repeat shows that same result. Only submitted attempts c
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Mapping
@@ -21,12 +22,12 @@ from elearning import clock
 from elearning.content.question_types import QUESTION_TYPES, AnswerError, GradableQuestion, TrueFalse, grade, score
 from elearning.extensions import db
 from elearning.models import Choice, ExtraAttempt, Person, Question, Quiz, QuizAttempt
-from elearning.services import learning
+from elearning.services import cycles, learning
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
 
-#: Attempts count per renewal cycle; cycles after the first start with certificate renewal.
-FIRST_CYCLE = 1
+#: Default of :func:`allowance`'s ``since``: the learner's current cycle on the module.
+CURRENT_CYCLE = object()
 
 REVEAL_NEVER = "never"
 REVEAL_AFTER_PASSING = "after_passing"
@@ -127,23 +128,29 @@ def shown_questions(attempt: QuizAttempt) -> tuple[ShownQuestion, ...]:
     return tuple(shown)
 
 
-def allowance(person_id: int, module_id: int, quiz: Quiz, cycle: int = FIRST_CYCLE) -> Allowance:
-    """Submitted attempts and the number allowed in this cycle (the quiz's limit plus extra attempts)."""
-    rows = db.session.execute(
-        sa.select(QuizAttempt.passed, QuizAttempt.quiz_hash).where(
-            QuizAttempt.person_id == person_id,
-            QuizAttempt.module_id == module_id,
-            QuizAttempt.cycle == cycle,
-            QuizAttempt.submitted_at.is_not(None),
-        )
-    ).all()
-    extra = db.session.scalar(
+def allowance(
+    person_id: int, module_id: int, quiz: Quiz, since: dt.datetime | object | None = CURRENT_CYCLE
+) -> Allowance:
+    """Attempts submitted in the learner's current cycle on this module, and the number allowed (the quiz's
+    limit plus the extra attempts granted in this cycle). ``since`` overrides the cycle start."""
+    start = cycles.module_starts_of(person_id).get(module_id) if since is CURRENT_CYCLE else since
+    attempts = sa.select(QuizAttempt.passed, QuizAttempt.quiz_hash).where(
+        QuizAttempt.person_id == person_id,
+        QuizAttempt.module_id == module_id,
+        QuizAttempt.submitted_at.is_not(None),
+    )
+    grants = (
         sa.select(sa.func.count())
         .select_from(ExtraAttempt)
-        .where(ExtraAttempt.person_id == person_id, ExtraAttempt.module_id == module_id, ExtraAttempt.cycle == cycle)
+        .where(ExtraAttempt.person_id == person_id, ExtraAttempt.module_id == module_id)
     )
+    if start is not None:
+        attempts = attempts.where(QuizAttempt.submitted_at >= start)
+        grants = grants.where(ExtraAttempt.granted_at >= start)
+    rows = db.session.execute(attempts).all()
+    extra = db.session.scalar(grants) or 0
     passed = any(row.passed and row.quiz_hash == quiz.content_hash for row in rows)
-    allowed = None if quiz.attempt_limit == 0 else quiz.attempt_limit + (extra or 0)
+    allowed = None if quiz.attempt_limit == 0 else quiz.attempt_limit + extra
     return Allowance(used=len(rows), allowed=allowed, passed=passed)
 
 
@@ -222,7 +229,7 @@ def _orders(quiz: Quiz, seed: str) -> tuple[list[str], dict[str, list[str]]]:
     return question_keys, choice_order
 
 
-def start_or_continue(person: Person, ref: learning.ModuleRef, quiz: Quiz, cycle: int = FIRST_CYCLE) -> QuizAttempt:
+def start_or_continue(person: Person, ref: learning.ModuleRef, quiz: Quiz) -> QuizAttempt:
     """The learner's open attempt at the module's current quiz, started when there is none.
 
     An open attempt on a superseded version is discarded (never counted). Raises :class:`NoAttemptsLeft`
@@ -243,7 +250,7 @@ def start_or_continue(person: Person, ref: learning.ModuleRef, quiz: Quiz, cycle
             details={"reason": "new_version"},
         )
         db.session.flush()
-    if allowance(person.id, ref.module.id, quiz, cycle).exhausted:
+    if allowance(person.id, ref.module.id, quiz).exhausted:
         raise NoAttemptsLeft(_l("No attempts left: ask your pivot for one more attempt."))
     number = (
         db.session.scalar(
@@ -257,7 +264,6 @@ def start_or_continue(person: Person, ref: learning.ModuleRef, quiz: Quiz, cycle
         module_id=ref.module.id,
         quiz_id=quiz.id,
         quiz_hash=quiz.content_hash,
-        cycle=cycle,
         pass_mark=quiz.pass_mark,
         question_order=question_order,
         choice_order=choice_order,
@@ -390,7 +396,7 @@ def result_of(
 ) -> AttemptResult:
     quiz = db.session.get(Quiz, attempt.quiz_id)
     assert quiz is not None
-    after = allowance(attempt.person_id, attempt.module_id, quiz, attempt.cycle)
+    after = allowance(attempt.person_id, attempt.module_id, quiz)
     return AttemptResult(
         attempt=attempt,
         questions=shown if shown is not None else shown_questions(attempt),
@@ -403,19 +409,15 @@ def result_of(
 # -- extra attempts --------------------------------------------------------------------------------------
 
 
-def grant_extra_attempt(
-    actor: Person, learner: Person, ref: learning.ModuleRef, cycle: int = FIRST_CYCLE
-) -> ExtraAttempt:
+def grant_extra_attempt(actor: Person, learner: Person, ref: learning.ModuleRef) -> ExtraAttempt:
     """One more attempt at the module's quiz for ``learner``; the view has checked the actor may grant it.
     The caller commits."""
     quiz = learning.quiz_of(ref.version)
     if quiz is None:
         raise Invalid(_l("This module has no quiz."))
-    if not allowance(learner.id, ref.module.id, quiz, cycle).exhausted:
+    if not allowance(learner.id, ref.module.id, quiz).exhausted:
         raise Conflict(_l("This person still has attempts left, or has passed."))
-    grant = ExtraAttempt(
-        person_id=learner.id, module_id=ref.module.id, cycle=cycle, granted_by_id=actor.id, granted_at=clock.now()
-    )
+    grant = ExtraAttempt(person_id=learner.id, module_id=ref.module.id, granted_by_id=actor.id, granted_at=clock.now())
     db.session.add(grant)
     db.session.flush()
     record(
@@ -424,6 +426,5 @@ def grant_extra_attempt(
         subject=learner,
         object_type="module",
         object_id=ref.module.id,
-        details={"cycle": cycle},
     )
     return grant

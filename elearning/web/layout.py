@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from elearning import permissions
 from elearning.permissions import Viewer
 from elearning.roles import Role
+from elearning.services.certificates import display_code
 from elearning.services.learning import STATUS_LABELS, Status
 from elearning.web.visitors import current_person, current_viewer
 
@@ -30,7 +31,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("main.dashboard", _l("Dashboard"), permissions.can_use_learning),
     NavItem("learn.catalog", _l("Modules"), permissions.can_use_learning),
-    NavItem("learn.certificates", _l("Certificates"), permissions.can_use_learning),
+    NavItem("certificates.mine", _l("Certificates"), permissions.can_use_learning),
     NavItem("team.matrix", _l("My team"), permissions.can_view_any_team),
     NavItem("org.overview", _l("My organization"), lambda v: bool(v.coordinated_organization_ids)),
     NavItem("reports.coverage", _l("Reports"), permissions.can_view_reports),
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> None:
         role_labels=role_labels,
         status_label=lambda status: STATUS_LABELS[Status(status)],
         format_date=format_day,
+        certificate_code=display_code,
         format_datetime=format_moment,
     )
 

@@ -1,0 +1,416 @@
+"""Tracks and certificates: assignment, issue once, to review, expiry, renewal, revocation, verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from elearning.extensions import db
+from elearning.models import AuditEvent, Certificate, TrackAssignment
+from elearning.roles import Role
+from elearning.services import certificates, cycles, people, quizzes
+from elearning.services.dates import add_months
+from elearning.services.people import get_person
+from tests.conftest import TODAY
+from tests.content.helpers import VALID
+from tests.factories import PASSWORD, load_content, make_org, make_person
+from tests.quiz_helpers import post_answers, read_quiz_form
+from tests.test_quizzes import RIGHT, WRONG
+from tests.web import csrf_token, signed_in_client
+
+LEARNER = "zoe@example.org"
+NAME = "Zoé Cœur-D’Arcy"
+ORG_NAME = "Centre jeunesse de Québec"
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def content(app: Flask, tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(VALID, root)
+    with app.app_context():
+        load_content(root)
+        org = make_org("CJQ", name=ORG_NAME)
+        make_person(email=LEARNER, name=NAME, org=org)
+        make_person(email="table@example.org", org=None, roles=("table",))
+        make_person(email="admin@example.org", org=None, roles=("admin",))
+        db.session.commit()
+    return root
+
+
+@pytest.fixture
+def learner(app: Flask, content: Path) -> FlaskClient:
+    return signed_in_client(app, LEARNER, PASSWORD)
+
+
+def complete_core_track(client: FlaskClient, *, fail_first: bool = False, quiz: bool = True) -> None:
+    """Read every section of both modules of the core track and pass the quiz, as the learner would."""
+    for slug, sections in (
+        ("mise-en-contexte", ("decembre-2002", "constats", "suites")),
+        ("table-regionale", ("membres", "mandat")),
+    ):
+        for section in sections:
+            assert client.get(f"/modules/{slug}/{section}").status_code == 200
+    for answers in (([WRONG] if fail_first else []) + [RIGHT]) if quiz else []:
+        form = read_quiz_form(client.get("/modules/mise-en-contexte/quiz").get_data(as_text=True))
+        assert post_answers(client, form, answers).status_code == 302
+
+
+def _certificates(app: Flask) -> list[Certificate]:
+    with app.app_context():
+        rows = list(db.session.scalars(sa.select(Certificate).order_by(Certificate.id)))
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def _assignments(app: Flask, email: str) -> list[tuple[str, dt.date, dt.date, dt.date | None]]:
+    with app.app_context():
+        from elearning.models import Track
+
+        rows = db.session.execute(
+            sa.select(Track.slug, TrackAssignment.assigned_on, TrackAssignment.due_on, TrackAssignment.ended_on)
+            .join(Track)
+            .where(TrackAssignment.person_id == get_person(email).id)
+            .order_by(TrackAssignment.id)
+        ).all()
+        return [tuple(row) for row in rows]
+
+
+# -- assignment ------------------------------------------------------------------------------------------
+
+
+def test_workers_get_the_core_track_due_in_its_days(app: Flask, content: Path) -> None:
+    assert _assignments(app, LEARNER) == [("formation-de-base", TODAY, TODAY + 60 * DAY, None)]
+
+
+def test_designation_assigns_the_pivot_track_and_withdrawal_ends_it(app: Flask, content: Path, clock) -> None:
+    with app.app_context():
+        person = get_person(LEARNER)
+        clock.advance(days=3)
+        people.set_roles(None, person, {Role.PIVOT})
+        db.session.commit()
+    assert _assignments(app, LEARNER)[-1] == ("certification-pivot", TODAY + 3 * DAY, TODAY + 93 * DAY, None)
+    with app.app_context():
+        clock.advance(days=7)
+        people.set_roles(None, get_person(LEARNER), {Role.WORKER})
+        db.session.commit()
+    rows = _assignments(app, LEARNER)
+    assert rows[-1] == ("certification-pivot", TODAY + 3 * DAY, TODAY + 93 * DAY, TODAY + 10 * DAY)
+    assert rows[0][3] is None  # the core track stays
+
+
+def test_reconcile_after_a_content_change(app: Flask, content: Path, runner) -> None:
+    tracks = content / "modules" / "tracks.yml"
+    tracks.write_text(tracks.read_text(encoding="utf-8").replace("assigned_to: [worker]", "assigned_to: [pivot]"))
+    result = runner.invoke(args=["content", "sync", str(content)])
+    assert result.exit_code == 0, result.output
+    assert "tracks reconcile: 0 assigned, 1 ended" in result.output
+    assert _assignments(app, LEARNER)[0][3] == TODAY
+    again = runner.invoke(args=["tracks", "reconcile"])
+    assert again.output.strip() == "tracks reconcile: 0 assigned, 0 ended, 0 certificates issued"
+
+
+# -- issuing ---------------------------------------------------------------------------------------------
+
+
+def test_certificate_issued_once_when_the_last_module_completes(app: Flask, learner: FlaskClient) -> None:
+    complete_core_track(learner, fail_first=True)
+    issued = _certificates(app)
+    assert len(issued) == 1
+    certificate = issued[0]
+    assert certificate.holder_name == NAME
+    assert certificate.organization_name_fr == ORG_NAME
+    assert certificate.track_title_fr == "Formation de base"
+    assert certificate.issued_on == certificate.valid_from == TODAY
+    assert certificate.expires_on == dt.date(2029, 3, 16)  # 36 months
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{16}", certificate.code)
+    # Visiting again, or reconciling, issues nothing more.
+    complete_core_track(learner, quiz=False)
+    with app.app_context():
+        from elearning.services.tracks_admin import reconcile_everyone
+
+        assert reconcile_everyone().certificates == 0
+    assert len(_certificates(app)) == 1
+    page = learner.get("/certificates").get_data(as_text=True)
+    assert "Formation de base" in page and "Valide" in page
+
+
+def test_not_issued_while_a_module_is_to_review(app: Flask, learner: FlaskClient, content: Path) -> None:
+    for section in ("membres", "mandat"):
+        learner.get(f"/modules/table-regionale/{section}")
+    module = content / "modules" / "table-regionale"
+    (module / "membres.fr.md").write_text((module / "membres.fr.md").read_text(encoding="utf-8") + "\nAjout.\n")
+    yml = module / "module.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace('version: "2.1"', 'version: "2.2"'), encoding="utf-8")
+    with app.app_context():
+        load_content(content)
+        db.session.commit()
+    for section in ("decembre-2002", "constats", "suites"):
+        learner.get(f"/modules/mise-en-contexte/{section}")
+    form = read_quiz_form(learner.get("/modules/mise-en-contexte/quiz").get_data(as_text=True))
+    post_answers(learner, form, RIGHT)
+    assert _certificates(app) == []
+    assert "À revoir" in learner.get("/").get_data(as_text=True)
+    learner.get("/modules/table-regionale/membres")  # the changed section; the other carries over
+    assert len(_certificates(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2028, 1, 31), 1, dt.date(2028, 2, 29)),
+        (dt.date(2026, 8, 31), 1, dt.date(2026, 9, 30)),
+        (dt.date(2026, 3, 31), 11, dt.date(2027, 2, 28)),
+        (dt.date(2026, 3, 16), 36, dt.date(2029, 3, 16)),
+        (dt.date(2026, 12, 31), 2, dt.date(2027, 2, 28)),
+    ],
+)
+def test_expiry_keeps_the_day_number_clamped_to_the_month_end(start: dt.date, months: int, end: dt.date) -> None:
+    assert add_months(start, months) == end
+
+
+def test_certificate_issued_on_the_31st_expires_at_the_month_end(app: Flask, content: Path, clock) -> None:
+    with app.app_context():
+        from elearning.models import Track
+
+        db.session.execute(sa.update(Track).where(Track.slug == "formation-de-base").values(validity_months=11))
+        db.session.commit()
+    clock.set(dt.datetime(2026, 3, 31, 16, 0, tzinfo=dt.UTC))
+    complete_core_track(signed_in_client(app, LEARNER, PASSWORD))
+    certificate = _certificates(app)[0]
+    assert (certificate.valid_from, certificate.expires_on) == (dt.date(2026, 3, 31), dt.date(2027, 2, 28))
+
+
+# -- renewal ---------------------------------------------------------------------------------------------
+
+
+def test_renewal_window_early_renewal_and_attempt_limits_per_cycle(app: Flask, learner: FlaskClient, clock) -> None:
+    # First cycle: two failed attempts, then a pass (3 of 3 attempts used).
+    for section in ("decembre-2002", "constats", "suites", "membres", "mandat"):
+        module = "table-regionale" if section in ("membres", "mandat") else "mise-en-contexte"
+        learner.get(f"/modules/{module}/{section}")
+    for answers in (WRONG, WRONG, RIGHT):
+        form = read_quiz_form(learner.get("/modules/mise-en-contexte/quiz").get_data(as_text=True))
+        post_answers(learner, form, answers)
+    first = _certificates(app)[0]
+    expires = first.expires_on
+    # 61 days before expiry: no renewal yet.
+    clock.set(dt.datetime.combine(expires - 61 * DAY, dt.time(16), tzinfo=dt.UTC))
+    learner = signed_in_client(app, LEARNER, PASSWORD)
+    assert "Renouvelez votre attestation" not in learner.get("/").get_data(as_text=True)
+    # 60 days before: the window opens; attempts count again from zero.
+    clock.set(dt.datetime.combine(expires - 60 * DAY, dt.time(16), tzinfo=dt.UTC))
+    learner = signed_in_client(app, LEARNER, PASSWORD)
+    page = learner.get("/").get_data(as_text=True)
+    assert "Renouvelez votre attestation" in page
+    assert "Tentatives soumises\u00a0: 0 sur 3." in learner.get("/modules/mise-en-contexte/quiz").get_data(as_text=True)
+    # Renewing early: the new certificate starts when the old one ends; the old one stays valid until then.
+    complete_core_track(learner)
+    first, renewal = _certificates(app)
+    assert renewal.cycle == 2 and renewal.renews_id == first.id
+    assert renewal.issued_on == expires - 60 * DAY
+    assert renewal.valid_from == expires
+    assert renewal.expires_on == add_months(expires, 36)
+    with app.app_context():
+        assert certificates.status_on(first, clock.today()) == certificates.Status.VALID
+        assert certificates.status_on(renewal, clock.today()) == certificates.Status.UPCOMING
+        assert certificates.status_on(renewal, expires) == certificates.Status.VALID
+        assert certificates.status_on(first, expires) == certificates.Status.EXPIRED
+        cycle = cycles.track_cycles(get_person(LEARNER).id, clock.today())[0]
+        assert not cycle.open and cycle.current.id == first.id
+    assert "Renouvelez votre attestation" not in learner.get("/").get_data(as_text=True)
+
+
+# -- revocation and reissue ------------------------------------------------------------------------------
+
+
+def test_revocation_by_the_table(app: Flask, learner: FlaskClient) -> None:
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    table = signed_in_client(app, "table@example.org", PASSWORD)
+    token = csrf_token(table, "/account")
+    missing = table.post(f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": " "})
+    assert missing.status_code == 400 and "Indiquez la raison" in missing.get_data(as_text=True)
+    assert (
+        learner.post(
+            f"/certificates/{certificate.id}/revoke",
+            data={"csrf_token": csrf_token(learner, "/account"), "reason": "x"},
+        ).status_code
+        == 403
+    )
+    done = table.post(
+        f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": "Erreur de saisie"}
+    )
+    assert done.status_code == 302
+    assert "Cette attestation a été révoquée." in table.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    again = table.post(f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": "encore"})
+    assert again.status_code == 409
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "certificate.revoked"))
+        assert event.object_id == str(certificate.id) and event.actor_id == get_person("table@example.org").id
+        assert "Erreur" not in str(event.details)
+
+
+def test_reissue_with_a_corrected_name(app: Flask, learner: FlaskClient) -> None:
+    complete_core_track(learner)
+    old = _certificates(app)[0]
+    admin = signed_in_client(app, "admin@example.org", PASSWORD)
+    response = admin.post(
+        f"/certificates/{old.id}/reissue",
+        data={"csrf_token": csrf_token(admin, "/account"), "holder_name": "Zoé Cœur-d’Arcy"},
+    )
+    assert response.status_code == 302
+    old, new = _certificates(app)
+    assert old.revocation_reason == "reissued" and old.revoked_at is not None
+    assert new.holder_name == "Zoé Cœur-d’Arcy" and new.code != old.code
+    assert (new.valid_from, new.expires_on) == (old.valid_from, old.expires_on)
+    assert "Cette attestation est valide." in admin.get(f"/verify/{new.code}").get_data(as_text=True)
+    assert "révoquée" in admin.get(f"/verify/{old.code}").get_data(as_text=True)
+
+
+# -- verification ----------------------------------------------------------------------------------------
+
+
+def test_verification_page(app: Flask, learner: FlaskClient, clock) -> None:
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    public = app.test_client()
+    page = public.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Cette attestation est valide." in page and NAME in page and "Formation de base" in page
+    assert LEARNER not in page and ORG_NAME not in page  # status, name, track and dates only
+    grouped = certificates.display_code(certificate.code)
+    assert public.get(f"/verify/{grouped.lower()}").status_code == 200  # hyphens and case do not matter
+    clock.set(dt.datetime.combine(certificate.expires_on, dt.time(16), tzinfo=dt.UTC))
+    assert "Cette attestation est expirée." in public.get(f"/verify/{certificate.code}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["ZZZZZZZZZZZZZZZZ", "not-a-code", "ABC", "%3Cscript%3E", "A" * 40])
+def test_unknown_and_malformed_codes_get_the_same_404(app: Flask, content: Path, code: str) -> None:
+    client = app.test_client()
+    reference = client.get("/verify/0000000000000000")
+    response = client.get(f"/verify/{code}")
+    assert response.status_code == reference.status_code == 404
+
+    def without_switch(html: str) -> str:  # the language switch links to the same address
+        return re.sub(r'href="/verify/[^"]*\?lang=en"', "", html)
+
+    assert without_switch(response.get_data(as_text=True)) == without_switch(reference.get_data(as_text=True))
+
+
+def test_verification_is_rate_limited_per_address(app: Flask, content: Path) -> None:
+    client = app.test_client()
+    for _ in range(60):
+        assert client.get("/verify/0000000000000000").status_code == 404
+    limited = client.get("/verify/0000000000000000")
+    assert limited.status_code == 429
+    assert 0 < int(limited.headers["Retry-After"]) <= 600
+    assert "Trop de tentatives" in limited.get_data(as_text=True)
+
+
+# -- the PDF ---------------------------------------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "heading"),
+    [("fr", "Formation de base", "Attestation de formation"), ("en", "Core training", "Certificate of training")],
+)
+def test_pdf_prints_name_organization_and_track_exactly(
+    app: Flask, learner: FlaskClient, language: str, title: str, heading: str
+) -> None:
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    with app.app_context():
+        get_person(LEARNER).preferred_language = language
+        db.session.commit()
+    response = learner.get(f"/certificates/{certificate.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    for expected in (NAME, ORG_NAME, title, heading, certificates.display_code(certificate.code)):
+        assert expected in text, (expected, text)
+
+
+def _qr_matrix_from_pdf(data: bytes) -> list[list[bool]]:
+    """Rebuild the QR code from the filled rectangles the PDF draws (one per run of dark modules)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from elearning.certificates.pdf import QR_MODULE_MM
+
+    stream = PdfReader(BytesIO(data)).pages[0].get_contents().get_data().decode("latin-1")
+    module = QR_MODULE_MM * 72 / 25.4
+    rects = []
+    for x, y, w, h in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) (-?[\d.]+) re f", stream):
+        if abs(abs(float(h)) - module) < 0.01:
+            rects.append((float(x), float(y), float(w)))
+    left = min(x for x, _y, _w in rects)
+    top = max(y for _x, y, _w in rects)
+    size = round((max(x + w for x, _y, w in rects) - left) / module)
+    matrix = [[False] * size for _ in range(size)]
+    for x, y, w in rects:
+        row, column, length = round((top - y) / module), round((x - left) / module), round(w / module)
+        for offset in range(length):
+            matrix[row][column + offset] = True
+    return matrix
+
+
+def test_pdf_qr_code_points_at_the_verification_page(app: Flask, learner: FlaskClient) -> None:
+    import segno
+
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    data = learner.get(f"/certificates/{certificate.id}.pdf").data
+    expected_url = f"http://elearning.test/verify/{certificate.code}"
+    expected = [[bool(cell) for cell in row] for row in segno.make(expected_url, error="m").matrix]
+    assert _qr_matrix_from_pdf(data) == expected
+    assert expected_url in _pdf_text(data)
+
+
+def test_only_the_holder_the_table_and_admin_download_the_pdf(app: Flask, learner: FlaskClient, content: Path) -> None:
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    with app.app_context():
+        colleague = make_person(email="colleague@example.org", org=make_org("OTHER"))
+        db.session.commit()
+        del colleague
+    assert (
+        signed_in_client(app, "table@example.org", PASSWORD).get(f"/certificates/{certificate.id}.pdf").status_code
+        == 200
+    )
+    assert (
+        signed_in_client(app, "admin@example.org", PASSWORD).get(f"/certificates/{certificate.id}.pdf").status_code
+        == 200
+    )
+    assert (
+        signed_in_client(app, "colleague@example.org", PASSWORD).get(f"/certificates/{certificate.id}.pdf").status_code
+        == 404
+    )
+
+
+def test_allowance_counts_from_the_cycle_start(app: Flask, learner: FlaskClient) -> None:
+    complete_core_track(learner, fail_first=True)
+    with app.app_context():
+        from elearning.services import learning
+
+        ref = learning.find_module("mise-en-contexte")
+        quiz = learning.quiz_of(ref.version)
+        person_id = get_person(LEARNER).id
+        assert quizzes.allowance(person_id, ref.module.id, quiz).used == 2
