@@ -37,6 +37,10 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
+## make screenshots: regenerate docs/screenshots/ (the README's) with Chromium, on a fresh demo database
+screenshots: install-test
+	$(BIN)/python tools/screenshots.py
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
