@@ -42,6 +42,10 @@ test: install-test
 translations: install-test
 	$(BIN)/python tools/i18n.py update
 
+## make screenshots: regenerate docs/screenshots/ (the README's) with Chromium, on a fresh demo database
+screenshots: install-test
+	$(BIN)/python tools/screenshots.py
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -8,6 +8,7 @@
 - Make requests outside ``with app.app_context():`` blocks, so each request gets its own session as in
   production.
 - The clock is frozen at :data:`NOW`; move it with ``clock.advance(days=...)``.
+- Browser tests (``tests/browser/``) get a live server of their own; see ``tests/browser/conftest.py``.
 - Tests marked ``postgres``, ``redis`` or ``browser`` skip with one line when the service is absent;
   ``--fail-on-skip`` (used by ``.ci/run``) turns any skip into a failure.
 """
@@ -34,6 +35,7 @@ from sqlalchemy.engine import make_url
 from elearning import create_app
 from elearning.clock import FrozenClock
 from elearning.extensions import db
+from tests.browser.summary import AxeSummary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -59,6 +61,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="fail the run when any test was skipped (CI: the pass that provides every service)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(AxeSummary(), "elearning-axe-summary")
 
 
 def _is_postgres() -> bool:
@@ -95,7 +101,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     reasons: dict[str, str | None] = {}
     for item in items:
         for marker, reason_of in SKIP_REASONS.items():
-            if marker in item.keywords:
+            if item.get_closest_marker(marker) is not None:  # not item.keywords: it holds folder names
                 if marker not in reasons:
                     reasons[marker] = reason_of()
                 if reasons[marker]:

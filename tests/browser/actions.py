@@ -1,0 +1,95 @@
+"""What a person does in the browser, in steps the page list and the journeys share.
+
+Selectors name form fields and the form a button belongs to, never a visible text, so one step works in
+both languages.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page
+
+from elearning.services.demo_data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
+
+#: The demo accounts the page list signs in as (README: password ``formation-demo``), by role.
+DEMO_ACCOUNTS = {
+    "worker": "worker.spvq@example.org",
+    "pivot": "pivot.spvq@example.org",
+    "coordinator": "coord.spvq@example.org",
+    "table": "table@example.org",
+    "admin": "admin@example.org",
+}
+assert set(DEMO_ACCOUNTS.values()) <= {person.email for person in SIGN_IN_ACCOUNTS}
+
+#: An address no account has: the 429 page is reached by failing sign-in for it, so no demo account is locked.
+RATE_LIMITED_EMAIL = "limite.atteinte@example.org"
+#: Failed sign-ins per account and address before the 429 page (elearning.security.ratelimit).
+SIGN_IN_ATTEMPTS_ALLOWED = 10
+
+LOGIN_FORM = 'form[action$="/login"]'
+LOGOUT_FORM = 'form[action$="/logout"]'
+PASSWORD_FORM = 'form[action$="/account/password"]'
+LANGUAGE_FORM = 'form[action$="/account/language"]'
+
+
+def submit(page: Page, button: Locator | str) -> None:
+    """Press a form's submit button and wait for the page it leads to."""
+    target = page.locator(button) if isinstance(button, str) else button
+    with page.expect_navigation():
+        target.click()
+
+
+def fill_sign_in(page: Page, email: str, password: str) -> None:
+    """On the sign-in page: type the e-mail address and the password, then send the form."""
+    form = page.locator(LOGIN_FORM)
+    form.locator('input[name="email"]').fill(email)
+    form.locator('input[name="password"]').fill(password)
+    submit(page, form.locator('button[type="submit"]'))
+
+
+def sign_in(page: Page, base_url: str, role: str, language: str = "fr") -> None:
+    """Sign in through the real form as the demo account of ``role``; ends on the dashboard."""
+    page.goto(f"{base_url}/login?lang={language}")
+    fill_sign_in(page, DEMO_ACCOUNTS[role], DEMO_PASSWORD)
+    assert page.url == f"{base_url}/", f"signing in as {role} ended on {page.url}"
+
+
+def sign_out(page: Page) -> None:
+    submit(page, page.locator(LOGOUT_FORM).locator('button[type="submit"]'))
+
+
+# -- steps that bring a page to the state the page list checks -----------------------------------------------
+
+
+def submit_wrong_password(page: Page) -> None:
+    """The sign-in page showing its error."""
+    fill_sign_in(page, DEMO_ACCOUNTS["worker"], "not-the-password")
+
+
+def fail_sign_in_until_limited(page: Page) -> None:
+    """The 429 page: fail sign-in for one account until the limit answers (at most once more than allowed)."""
+    for _ in range(SIGN_IN_ATTEMPTS_ALLOWED + 1):
+        with page.expect_navigation() as navigation:
+            form = page.locator(LOGIN_FORM)
+            form.locator('input[name="email"]').fill(RATE_LIMITED_EMAIL)
+            form.locator('input[name="password"]').fill("not-the-password")
+            form.locator('button[type="submit"]').click()
+        response = navigation.value
+        if response is not None and response.status == 429:
+            return
+    raise AssertionError(f"no 429 after {SIGN_IN_ATTEMPTS_ALLOWED + 1} failed sign-ins")
+
+
+def sign_in_then_out(page: Page) -> None:
+    """The sign-in page with its "signed out" message (a session of its own: it ends it)."""
+    fill_sign_in(page, DEMO_ACCOUNTS["worker"], DEMO_PASSWORD)
+    sign_out(page)
+
+
+def submit_empty_password_change(page: Page) -> None:
+    """The account page showing the password form's errors."""
+    submit(page, page.locator(PASSWORD_FORM).locator('button[type="submit"]'))
+
+
+def save_language(page: Page) -> None:
+    """The account page with its confirmation message (saves the language already chosen)."""
+    submit(page, page.locator(LANGUAGE_FORM).locator('button[type="submit"]'))

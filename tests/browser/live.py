@@ -1,0 +1,207 @@
+"""The application as a real server for browsers: a fresh database prepared with the real commands, gunicorn
+on a free loopback port, and Debian's Chromium.
+
+Used by the browser tests' fixtures and by ``tools/screenshots.py``, so both see the same site. The database
+is prepared as an operator would: ``elearning db upgrade``, ``elearning content sync`` (when the command
+exists), ``elearning demo``. The server runs :mod:`tests.browser.live_app` (the production application plus
+test-only pages under ``/__test__/``) with the real clock, the production Content-Security-Policy and the
+cheapest password hashing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from playwright.sync_api import Browser, Playwright
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+SECRET = "browser-test-secret-key-that-is-long-enough-0123456789"
+STARTUP_SECONDS = 30
+
+#: Settings read by :func:`elearning.config.load_settings`: the server gets exactly the ones given here, never
+#: a value left in the environment of whoever runs the tests.
+APP_SETTINGS = (
+    "ELEARNING_ENV",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "PUBLIC_BASE_URL",
+    "TIMEZONE",
+    "TRUSTED_PROXY_COUNT",
+    "ELEARNING_ROOT",
+    "CONTENT_DIR",
+    "INSTANCE_PATH",
+    "PASSWORD_HASH_PROFILE",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS",
+    "COOKIE_SECURE",
+    "RATELIMIT_ENABLED",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_KEY_PREFIX",
+    "TESTING",
+)
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless; never a downloaded browser."""
+    return playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS))
+
+
+def with_language(url: str, language: str | None) -> str:
+    """``url`` with ``lang=language`` added to its query (unchanged when ``language`` is None)."""
+    if language is None:
+        return url
+    parts = urlsplit(url)
+    query = "&".join(filter(None, [parts.query, urlencode({"lang": language})]))
+    return urlunsplit(parts._replace(query=query))
+
+
+@dataclass
+class LiveServer:
+    """A running server; ``url("/account", "en")`` is the address of a page in a language."""
+
+    base_url: str
+    folder: Path
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log_path = self.folder / "server.log"
+
+    def url(self, path: str, language: str | None = None) -> str:
+        return with_language(self.base_url + path, language)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no server log)"
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def server_environment(database_url: str, folder: Path, base_url: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name not in APP_SETTINGS}
+    env.update(
+        ELEARNING_ENV="development",
+        SECRET_KEY=SECRET,
+        DATABASE_URL=database_url,
+        PUBLIC_BASE_URL=base_url,
+        TIMEZONE="America/Toronto",
+        ELEARNING_ROOT=str(PROJECT_ROOT),
+        INSTANCE_PATH=str(folder / "instance"),
+        PASSWORD_HASH_PROFILE="cheapest",
+        RATELIMIT_STORAGE_URI="memory://",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def _run(command: list[str], env: dict[str, str], log: Path) -> str:
+    result = subprocess.run(
+        command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    with log.open("a") as handle:
+        handle.write(f"$ {' '.join(command)}\n{result.stdout}{result.stderr}\n")
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def prepare_database(env: dict[str, str], log: Path) -> None:
+    """Migrate, sync the content when this version has the command, load the demo: what an operator runs."""
+    elearning = str(BIN / "elearning")
+    _run([elearning, "db", "upgrade"], env, log)
+    commands = _run([elearning, "--help"], env, log)
+    if any(line.split()[:1] == ["content"] for line in commands.splitlines()):
+        _run([elearning, "content", "sync"], env, log)
+    _run([elearning, "demo"], env, log)
+
+
+def _wait_until_up(server: LiveServer) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        assert server.process is not None
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the server stopped at start-up ({server.process.returncode}):\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.base_url + "/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"the server did not answer /healthz within {STARTUP_SECONDS} s:\n{server.log_tail()}")
+
+
+def start_live_server(database_url: str, folder: Path) -> LiveServer:
+    """Prepare ``database_url`` (empty) and serve it with gunicorn on a free port of 127.0.0.1.
+
+    The socket is bound here (port 0, so parallel runs never collide) and handed to gunicorn as a file
+    descriptor. One worker process with threads: the sign-in rate limits live in that process's memory, as
+    they would in a one-worker deployment.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        server = LiveServer(base_url, folder)
+        env = server_environment(database_url, folder, base_url)
+        prepare_database(env, server.log_path)
+        with server.log_path.open("ab") as log:
+            server.process = subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "--config",
+                    str(PROJECT_ROOT / "gunicorn.conf.py"),
+                    "--bind",
+                    f"fd://{listener.fileno()}",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "8",
+                    "--no-control-socket",
+                    "--access-logfile",
+                    "-",
+                    "tests.browser.live_app:app",
+                ],
+                env=env,
+                cwd=PROJECT_ROOT,
+                pass_fds=[listener.fileno()],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+    finally:
+        listener.close()  # gunicorn holds its own copy
+    _wait_until_up(server)
+    return server
