@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test translations lint format clean
+.PHONY: run test install install-test translations screenshots lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'

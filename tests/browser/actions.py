@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from elearning.content import check_content
 from elearning.services.demo_data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
+from tests.conftest import PROJECT_ROOT
 
 #: The demo accounts the page list signs in as (README: password ``formation-demo``), by role.
 DEMO_ACCOUNTS = {
     "worker": "worker.spvq@example.org",
+    # worker.cjq completed the core track (attempts, a certificate); pivot.cjq is renewing hers.
+    "learner": "worker.cjq@example.org",
+    "renewing_pivot": "pivot.cjq@example.org",
     "pivot": "pivot.spvq@example.org",
     "coordinator": "coord.spvq@example.org",
     "table": "table@example.org",
@@ -26,6 +31,7 @@ RATE_LIMITED_EMAIL = "limite.atteinte@example.org"
 SIGN_IN_ATTEMPTS_ALLOWED = 10
 
 LOGIN_FORM = 'form[action$="/login"]'
+QUIZ_FORM = "form.quiz"
 LOGOUT_FORM = 'form[action$="/logout"]'
 PASSWORD_FORM = 'form[action$="/account/password"]'
 LANGUAGE_FORM = 'form[action$="/account/language"]'
@@ -93,3 +99,40 @@ def submit_empty_password_change(page: Page) -> None:
 def save_language(page: Page) -> None:
     """The account page with its confirmation message (saves the language already chosen)."""
     submit(page, page.locator(LANGUAGE_FORM).locator('button[type="submit"]'))
+
+
+def submit_empty_quiz(page: Page) -> None:
+    """The quiz page showing its error: sent without any answer (nothing is submitted)."""
+    submit(page, page.locator(QUIZ_FORM).locator('button[value="submit"]'))
+
+
+def quiz_answers(module: str, *, right: bool) -> dict[str, list[str]]:
+    """Field values answering a module's quiz right (or every question wrong), read from the content files."""
+    tree = check_content(PROJECT_ROOT).tree
+    assert tree is not None
+    source = tree.module(module)
+    assert source is not None and source.quiz is not None
+    answers = {}
+    for question in source.quiz.questions:
+        if question.type == "true_false":
+            correct = ["true" if question.answer else "false"]
+            offered = ["true", "false"]
+        else:
+            correct = sorted(question.correct_choice_ids)
+            offered = [choice.id for choice in question.choices]
+        answers[f"q-{question.id}"] = correct if right else [next(v for v in offered if v not in correct)]
+    return answers
+
+
+def use_every_attempt(page: Page) -> None:
+    """The quiz page once every attempt is used without a pass ("ask your pivot"); nothing when already so."""
+    quiz_url = page.url
+    module = quiz_url.split("/modules/")[1].split("/")[0]
+    wrong = quiz_answers(module, right=False)
+    while page.locator(QUIZ_FORM).count():
+        form = page.locator(QUIZ_FORM)
+        for name, values in wrong.items():
+            for value in values:
+                form.locator(f'input[name="{name}"][value="{value}"]').check()
+        submit(page, form.locator('button[value="submit"]'))
+        page.goto(quiz_url)

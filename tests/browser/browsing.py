@@ -61,7 +61,7 @@ class Browsing:
                 documents.append(response)
 
         page.on("response", remember)
-        page.goto(self.server.url(entry.path, language))
+        page.goto(self.server.url(entry.path.format(**self.server.facts), language))
         if entry.setup is not None:
             entry.setup(page)
         page.remove_listener("response", remember)

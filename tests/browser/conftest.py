@@ -59,3 +59,11 @@ def _dispose_engines() -> Iterator[None]:
     """No engine of this process serves the browser tests (the server is another process): nothing to dispose,
     and no ``gc.collect()`` after each test, which costs a quarter of a second with a browser's objects alive."""
     yield
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test in one xdist group (``--dist loadgroup``): one worker runs them in collection order,
+    so the journeys run before the page scan, on the same live server."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

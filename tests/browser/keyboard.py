@@ -18,8 +18,8 @@ from typing import Any
 from playwright.sync_api import Page
 
 MAX_TABS = 200
-#: The quiz form's submit button. The quiz page does not exist yet: make this match its template when it does.
-QUIZ_SUBMIT = 'form[action*="/quiz"] button[type="submit"]'
+#: The quiz form's "submit my answers" button (the other one saves without submitting).
+QUIZ_SUBMIT = 'form.quiz button[value="submit"]'
 FOCUSABLE = (
     "a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], "
     '[contenteditable=""], [contenteditable="true"]'
@@ -146,6 +146,8 @@ def answer_by_keyboard(page: Page, answers: Mapping[str, str | Sequence[str]], s
                     break
                 page.keyboard.press("ArrowDown")
             assert _focused_value(page) == wanted, f"no {wanted!r} among the choices of {name}"
+            if not page.evaluate("() => document.activeElement.checked"):
+                page.keyboard.press("Space")  # Tab focuses a radio button of an empty group without checking it
         elif kind == "checkbox":
             values = {wanted} if isinstance(wanted, str) else set(wanted)
             for index in range(inputs.count()):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Playwright
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -82,6 +83,8 @@ class LiveServer:
     folder: Path
     process: subprocess.Popen[bytes] | None = None
     log_path: Path = field(init=False)
+    #: Ids and codes of demo objects the page list names (read from the database once, after the demo).
+    facts: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.log_path = self.folder / "server.log"
@@ -145,6 +148,36 @@ def prepare_database(env: dict[str, str], log: Path) -> None:
     _run([elearning, "demo"], env, log)
 
 
+FACTS_SQL = {
+    # worker.cjq completed the core track: a certificate, attempts.
+    "certificate": "SELECT c.id FROM certificates c JOIN people p ON p.id = c.person_id "
+    "WHERE p.email = 'worker.cjq@example.org' ORDER BY c.id LIMIT 1",
+    "certificate_code": "SELECT c.code FROM certificates c JOIN people p ON p.id = c.person_id "
+    "WHERE p.email = 'worker.cjq@example.org' ORDER BY c.id LIMIT 1",
+    "attempt": "SELECT a.id FROM quiz_attempts a JOIN people p ON p.id = a.person_id "
+    "JOIN modules m ON m.id = a.module_id "
+    "WHERE p.email = 'worker.cjq@example.org' AND m.slug = 'mise-en-contexte' ORDER BY a.id LIMIT 1",
+    # marc.gagnon has no attempts left (pivot.spvq can grant one); sophie.tremblay is a colleague of worker.spvq.
+    "member_locked": "SELECT id FROM people WHERE email = 'marc.gagnon@example.org'",
+    "member_colleague": "SELECT id FROM people WHERE email = 'sophie.tremblay@example.org'",
+}
+
+
+def read_facts(database_url: str) -> dict[str, str]:
+    """Read-only look-ups of the demo objects that pages are opened on (no write: the tests only read)."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            facts = {}
+            for name, query in FACTS_SQL.items():
+                value = connection.execute(sa.text(query)).scalar()
+                assert value is not None, f"no demo data for {name}: {query}"
+                facts[name] = str(value)
+            return facts
+    finally:
+        engine.dispose()
+
+
 def _wait_until_up(server: LiveServer) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -178,6 +211,7 @@ def start_live_server(database_url: str, folder: Path) -> LiveServer:
         server = LiveServer(base_url, folder)
         env = server_environment(database_url, folder, base_url)
         prepare_database(env, server.log_path)
+        server.facts = read_facts(env["DATABASE_URL"])
         with server.log_path.open("ab") as log:
             server.process = subprocess.Popen(
                 [

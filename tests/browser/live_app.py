@@ -7,19 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, send_from_directory
+from flask import Blueprint, Flask, send_from_directory
 from werkzeug.wrappers import Response
 
 from elearning import create_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 test_pages = Blueprint("test_pages", __name__, url_prefix="/__test__")
-
-
-@test_pages.get("/forbidden")
-def forbidden() -> Response:
-    """The real 403 page: no production page answers 403 yet (see ``pages.GAPS``)."""
-    abort(403)
 
 
 @test_pages.get("/fixtures/<path:name>")

@@ -53,10 +53,34 @@ PAGES: list[Page] = [
     Page("account",              "/account", "pivot", screenshot=True),
     Page("account-error",        "/account", "worker", setup=actions.submit_empty_password_change, status=400),
     Page("account-saved",        "/account", "worker", setup=actions.save_language),
+    Page("dashboard-renewing",   "/",        "renewing_pivot"),
+    Page("dashboard-certified",  "/",        "learner"),
+    Page("catalog",              "/modules", "worker", screenshot=True),
+    Page("module",               "/modules/mise-en-contexte", "worker", rules=("/modules/<slug>",)),
+    Page("section",              "/modules/mise-en-contexte/decembre-2002", "worker", screenshot=True,
+         rules=("/modules/<slug>/<section_slug>",)),
+    # The coordinator (also a worker) never takes this quiz anywhere else: the form is always there.
+    Page("quiz",                 "/modules/principes-partenariat/quiz", "coordinator", screenshot=True,
+         rules=("/modules/<slug>/quiz",)),
+    Page("quiz-error",           "/modules/principes-partenariat/quiz", "coordinator", setup=actions.submit_empty_quiz,
+         status=400, rules=("/modules/<slug>/quiz",)),
+    Page("quiz-no-attempts-left", "/modules/intervenants-pivots/quiz", "worker", setup=actions.use_every_attempt,
+         rules=("/modules/<slug>/quiz",)),
+    Page("quiz-passed",          "/modules/mise-en-contexte/quiz", "learner", rules=("/modules/<slug>/quiz",)),
+    Page("quiz-result",          "/modules/mise-en-contexte/quiz/attempts/{attempt}", "learner", screenshot=True,
+         rules=("/modules/<slug>/quiz/attempts/<int:attempt_id>",)),
+    Page("certificates",         "/certificates", "learner", screenshot=True),
+    Page("certificate",          "/certificates/{certificate}", "learner",
+         rules=("/certificates/<int:certificate_id>",)),
+    Page("certificate-table",    "/certificates/{certificate}", "table", rules=("/certificates/<int:certificate_id>",)),
+    Page("certificate-admin",    "/certificates/{certificate}", "admin", rules=("/certificates/<int:certificate_id>",)),
+    Page("verification",         "/verify/{certificate_code}", screenshot=True, rules=("/verify/<code>",)),
+    Page("verification-unknown", "/verify/0000000000000000", status=404, rules=("/verify/<code>",)),
+    Page("member",               "/team/members/{member_locked}", "pivot", rules=("/team/members/<int:person_id>",)),
     Page("not-found",            "/cette-page-n-existe-pas", "worker", status=404, rules=()),
     Page("not-found-visitor",    "/cette-page-n-existe-pas", status=404, rules=()),
-    # Test-only route rendering the real 403 page: see GAPS.
-    Page("forbidden",            "/__test__/forbidden", "worker", status=403, rules=()),
+    # A worker opening a colleague's member page: the real 403 page.
+    Page("forbidden",            "/team/members/{member_colleague}", "worker", status=403, rules=()),
 ]
 # fmt: on
 
@@ -64,20 +88,8 @@ PAGES: list[Page] = [
 NOT_PAGES: dict[str, str] = {
     "/healthz": "JSON health check for load balancers and monitoring, not a page",
     "/static/<path:filename>": "stylesheets and images the pages load (checked through the pages using them)",
-}
-
-#: What the page list cannot cover yet, and why (read by people; nothing tests it).
-GAPS: dict[str, str] = {
-    "403 for a real page": (
-        "no production route answers 403 to any role yet (every GET rule of the matrix answers 200 or a redirect); "
-        "the 403 page is scanned through the test-only /__test__/forbidden (tests/browser/live_app.py), which "
-        "renders the real error page. When a page refuses a role with 403, add it here with that role and drop "
-        "the test route."
-    ),
-    "journeys 1 and 6": (
-        "the catalog, module, section, quiz, result, certificate and verification pages do not exist yet; the "
-        "scan is to run after the journeys once they do (issue 8)."
-    ),
+    "/modules/<slug>/images/<name>": "images shown inside module sections (checked through the section pages)",
+    "/certificates/<int:certificate_id>.pdf": "a PDF download (text and QR code checked by tests/test_certificates.py)",
 }
 
 PAGES_BY_NAME = {page.name: page for page in PAGES}

@@ -3,7 +3,8 @@
 An element whose ``overflow`` is ``hidden`` or ``clip`` cuts content when its content is larger than its box.
 Two exceptions: text for screen readers only (the 1 px ``.visually-hidden`` pattern), and what sits inside a
 table's own scrolling container, which must be labelled and reachable with the keyboard:
-``<div class="table-scroll" role="region" aria-label="..." tabindex="0"><table>...</table></div>``.
+``<div class="table-scroll" role="region" aria-label="..." tabindex="0"><table>...</table></div>`` (or
+``aria-labelledby`` naming the table's caption).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 WIDTH = 320
-TABLE_CONTAINER = '.table-scroll[role="region"][aria-label][tabindex="0"]'
+TABLE_CONTAINER = (
+    '.table-scroll[role="region"][aria-label][tabindex="0"], '
+    '.table-scroll[role="region"][aria-labelledby][tabindex="0"]'
+)
 
 _CHECK = """([width, container]) => {
   const describe = (el) => `<${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
@@ -33,7 +37,8 @@ _CHECK = """([width, container]) => {
       problems.push(`${describe(el)} cuts its content: ${el.scrollHeight} px high in ${el.clientHeight} px`);
   }
   for (const el of document.querySelectorAll(".table-scroll"))
-    if (!el.matches(container)) problems.push(`${describe(el)} needs role="region", an aria-label and tabindex="0"`);
+    if (!el.matches(container))
+      problems.push(`${describe(el)} needs role="region", an aria-label or aria-labelledby, and tabindex="0"`);
   return problems;
 }"""
 

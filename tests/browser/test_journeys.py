@@ -1,24 +1,124 @@
 """Journeys of PRODUCT.md walked in Chromium as a person would: click and type, assert what the person sees,
 no database writes from the test. Each journey is one test function here, named after its number
-(``test_journey_1_...``); the pages it reaches are added to ``pages.py`` so the scan checks them too.
+(``test_journey_N_...``); the pages it reaches are in ``pages.py`` so the scan checks them too. The journeys run
+before the page scan (same worker, collection order), so the scanned pages hold their data.
 
-Journey 1 (a worker signs in, reads a module, takes the quiz, fails, retakes, passes, downloads the
-certificate) and journey 6 (public verification of a certificate) need pages that do not exist yet. Journey 1's
-quiz part is answered with the keyboard alone through :func:`tests.browser.keyboard.answer_quiz_by_keyboard`
-(``{question field name: chosen value or values}``, then Enter on the submit button; set ``QUIZ_SUBMIT`` there
-to the quiz template's button). Sign in with :func:`tests.browser.actions.fill_sign_in` on the sign-in page, or
-start from ``browsing.new_page(role)`` when signing in is not the point of the journey.
+Journey 1's quiz part is answered with the keyboard alone (:func:`tests.browser.keyboard.answer_quiz_by_keyboard`).
 """
 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from elearning.services.demo_data import DEMO_PASSWORD
-from tests.browser.actions import LOGOUT_FORM, fill_sign_in, submit
+from tests.browser.actions import LOGOUT_FORM, QUIZ_FORM, fill_sign_in, quiz_answers, submit
 from tests.browser.browsing import Browsing
+from tests.browser.keyboard import answer_quiz_by_keyboard
 
 pytestmark = pytest.mark.browser
+
+CORE_MODULES = (
+    "Mise en contexte",
+    "La Table régionale de Québec sur la prostitution juvénile",
+    "Les principes du partenariat",
+)
+
+
+def heading(page: Page) -> str:
+    return page.get_by_role("heading", level=1).inner_text()
+
+
+def in_page_order(page: Page, answers: dict[str, list[str]]) -> dict[str, str | list[str]]:
+    """The answers ordered as the questions are shown (shuffled per attempt, and Tab only moves forward): one
+    value for a group of radio buttons, the list of values for checkboxes."""
+    fields = page.eval_on_selector_all(f"{QUIZ_FORM} input.choice-input", "els => els.map(e => [e.name, e.type])")
+    ordered: dict[str, str | list[str]] = {}
+    for name, kind in fields:
+        if name not in ordered:
+            ordered[name] = answers[name][0] if kind == "radio" else answers[name]
+    return ordered
+
+
+def read_module(page: Page) -> None:
+    """From a module's page: start reading, then follow "Next" section by section to the quiz."""
+    submit(page, page.get_by_role("link", name="Commencer la lecture"))
+    while page.locator('a[rel="next"]').count():
+        assert page.locator("article.content").inner_text().strip()
+        submit(page, page.locator('a[rel="next"]'))
+    submit(page, page.get_by_role("link", name="Répondre au questionnaire"))
+    assert heading(page).startswith("Questionnaire")
+
+
+def module_slug(page: Page) -> str:
+    return page.url.split("/modules/")[1].split("/")[0]
+
+
+def test_journey_1_a_worker_reads_fails_retakes_passes_and_downloads_the_certificate(browsing: Browsing) -> None:
+    page = browsing.new_page()
+    page.goto(browsing.server.url("/login"))
+    fill_sign_in(page, "worker.spvq@example.org", DEMO_PASSWORD)
+    assert heading(page) == "Bonjour, William Intervenant"
+    training = page.locator(".track-card").filter(has_text="Formation de base")
+    assert "Modules terminés\u00a0: 0 sur 3" in training.inner_text()
+    assert "À terminer au plus tard le" in training.inner_text()
+
+    for index, _title in enumerate(CORE_MODULES):
+        # What is next, from the dashboard.
+        page.goto(browsing.server.url("/"))
+        submit(page, page.locator(".track-card").filter(has_text="Formation de base").get_by_role("link"))
+        read_module(page)
+        slug = module_slug(page)
+        if index == 0:
+            # Fail, keyboard only, then read the feedback.
+            answer_quiz_by_keyboard(page, in_page_order(page, quiz_answers(slug, right=False)))
+            assert heading(page).startswith("Résultat du questionnaire"), page.locator("main").inner_text()[:600]
+            assert "Échec" in page.locator(".result").inner_text()
+            feedback = page.locator(".feedback")
+            assert feedback.count() >= 6 and all(text.strip() for text in feedback.all_inner_texts())
+            submit(page, page.get_by_role("link", name="Réessayer"))
+            # Retake and pass, keyboard only.
+            answer_quiz_by_keyboard(page, in_page_order(page, quiz_answers(slug, right=True)))
+        else:
+            for name, values in quiz_answers(slug, right=True).items():
+                for value in values:
+                    page.locator(f'{QUIZ_FORM} input[name="{name}"][value="{value}"]').check()
+            submit(page, page.locator(QUIZ_FORM).locator('button[value="submit"]'))
+        assert "Réussi" in page.locator(".result").inner_text()
+        assert page.get_by_text("Vous avez terminé ce module.").is_visible()
+
+    page.goto(browsing.server.url("/"))
+    training = page.locator(".track-card").filter(has_text="Formation de base")
+    assert "Modules terminés\u00a0: 3 sur 3" in training.inner_text() and "Attesté·e" in training.inner_text()
+
+    submit(page, page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Attestations"))
+    link = page.get_by_role("link", name="Télécharger le PDF – Formation de base")
+    response = page.request.get(browsing.server.base_url + link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+
+    submit(page, page.get_by_role("link", name="Formation de base", exact=True))
+    verification_url = page.locator('a[href^="/verify/"]').get_attribute("href")
+    submit(page, page.locator(LOGOUT_FORM).get_by_role("button"))
+
+    # Journey 6, continued: anyone holding the code checks it.
+    visitor = browsing.new_page()
+    visitor.goto(browsing.server.url(verification_url))
+    assert visitor.get_by_role("status").inner_text().strip() == "Cette attestation est valide."
+    facts = visitor.locator("dl.facts").inner_text()
+    assert "William Intervenant" in facts and "Formation de base" in facts
+
+
+def test_journey_6_anyone_checks_a_certificate_code(browsing: Browsing) -> None:
+    page = browsing.new_page()
+    code = browsing.server.facts["certificate_code"]
+    page.goto(browsing.server.url(f"/verify/{code.lower()}", "en"))  # typed in lower case
+    assert heading(page) == "Certificate verification"
+    assert page.get_by_role("status").inner_text().strip() == "This certificate is valid."
+    assert "Wendy Intervenante" in page.locator("dl.facts").inner_text()
+    unknown = page.goto(browsing.server.url("/verify/0000-0000-0000-0000", "en"))
+    assert unknown is not None and unknown.status == 404
+    assert heading(page) == "Page not found"
 
 
 def test_a_pivot_signs_in_checks_their_account_and_signs_out(browsing: Browsing) -> None:
@@ -27,10 +127,10 @@ def test_a_pivot_signs_in_checks_their_account_and_signs_out(browsing: Browsing)
     assert page.url.startswith(browsing.server.url("/login?next="))
     fill_sign_in(page, "pivot.cjq@example.org", DEMO_PASSWORD)
     assert page.url == browsing.server.url("/", "en")  # back where they were going
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello, ")
+    assert heading(page).startswith("Hello, ")
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My account").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "My account"
+    assert heading(page) == "My account"
     profile = page.get_by_role("region", name="Profile")
     assert "pivot.cjq@example.org" in profile.inner_text()
     assert "(pivot)" in profile.inner_text()
