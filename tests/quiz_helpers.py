@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
+from elearning.content import check_content
+from tests.conftest import PROJECT_ROOT
 from tests.web import csrf_token
 
 
@@ -77,3 +79,20 @@ def attempt_id_from(location: str) -> int:
     match = re.search(r"/quiz/attempts/(\d+)$", location)
     assert match, location
     return int(match.group(1))
+
+
+def content_answers(module: str, *, right: bool) -> dict[str, list[str]]:
+    """Question id -> the choice values answering it right (or, with ``right=False``, wrong), read from the
+    project's content files."""
+    tree = check_content(PROJECT_ROOT).tree
+    assert tree is not None
+    source = tree.module(module)
+    assert source is not None and source.quiz is not None
+    answers = {}
+    for question in source.quiz.questions:
+        if question.type == "true_false":
+            correct, offered = ["true" if question.answer else "false"], ["true", "false"]
+        else:
+            correct, offered = sorted(question.correct_choice_ids), [choice.id for choice in question.choices]
+        answers[question.id] = correct if right else [next(value for value in offered if value not in correct)]
+    return answers

@@ -414,3 +414,25 @@ def test_allowance_counts_from_the_cycle_start(app: Flask, learner: FlaskClient)
         quiz = learning.quiz_of(ref.version)
         person_id = get_person(LEARNER).id
         assert quizzes.allowance(person_id, ref.module.id, quiz).used == 2
+
+
+def test_dashboard_uses_a_fixed_number_of_queries(app: Flask, content: Path, clock, count_queries) -> None:
+    """A learner with three certification cycles and extra attempts costs the dashboard as many queries as a
+    learner who just started."""
+    with app.app_context():
+        make_person(email="new@example.org", org=make_org("NEW"))
+        db.session.commit()
+    newcomer = signed_in_client(app, "new@example.org", PASSWORD)
+    with count_queries() as small:
+        assert newcomer.get("/").status_code == 200
+    for cycle in range(3):
+        if cycle:
+            expires = _certificates(app)[-1].expires_on
+            clock.set(dt.datetime.combine(expires - 30 * DAY, dt.time(16), tzinfo=dt.UTC))
+        complete_core_track(signed_in_client(app, LEARNER, PASSWORD), fail_first=True)
+    assert len(_certificates(app)) == 3
+    learner = signed_in_client(app, LEARNER, PASSWORD)
+    with count_queries() as large:
+        page = learner.get("/").get_data(as_text=True)
+    assert page.count('href="/certificates/') == 3
+    assert small.count == large.count, (small.count, large.count)

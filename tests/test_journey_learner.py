@@ -14,28 +14,12 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 
-from elearning.content import check_content
 from elearning.services.demo_data import DEMO_PASSWORD
-from tests.conftest import PROJECT_ROOT, TODAY
-from tests.quiz_helpers import QuizForm, post_answers, read_quiz_form
+from tests.conftest import TODAY
+from tests.quiz_helpers import content_answers, post_answers, read_quiz_form
 from tests.web import sign_in
 
 CORE_MODULES = ("mise-en-contexte", "table-regionale", "principes-partenariat")
-
-
-def answers_for(module: str, form: QuizForm, *, right: bool) -> dict[str, list[str]]:
-    tree = check_content(PROJECT_ROOT).tree
-    assert tree is not None
-    quiz = tree.module(module).quiz
-    answers = {}
-    for question in quiz.questions:
-        correct = (
-            ["true" if question.answer else "false"]
-            if question.type == "true_false"
-            else sorted(question.correct_choice_ids)
-        )
-        answers[question.id] = correct if right else [next(v for v in form.questions[question.id] if v not in correct)]
-    return answers
 
 
 def test_journeys_1_and_6(app: Flask, runner: FlaskCliRunner) -> None:
@@ -58,10 +42,10 @@ def test_journeys_1_and_6(app: Flask, runner: FlaskCliRunner) -> None:
             assert client.get(f"/modules/{module}/{section}").status_code == 200
         if index == 0:  # fail once, read the feedback, then retake
             form = read_quiz_form(client.get(f"/modules/{module}/quiz").get_data(as_text=True))
-            failed = client.get(post_answers(client, form, answers_for(module, form, right=False)).headers["Location"])
+            failed = client.get(post_answers(client, form, content_answers(module, right=False)).headers["Location"])
             assert "Échec" in failed.get_data(as_text=True) and "Réessayer" in failed.get_data(as_text=True)
         form = read_quiz_form(client.get(f"/modules/{module}/quiz").get_data(as_text=True))
-        passed = client.get(post_answers(client, form, answers_for(module, form, right=True)).headers["Location"])
+        passed = client.get(post_answers(client, form, content_answers(module, right=True)).headers["Location"])
         assert "Vous avez terminé ce module." in passed.get_data(as_text=True)
 
     dashboard = client.get("/").get_data(as_text=True)

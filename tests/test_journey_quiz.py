@@ -15,28 +15,10 @@ from elearning.models import Completion
 from elearning.services.demo_data import DEMO_PASSWORD
 from elearning.services.people import get_person
 from tests.conftest import PROJECT_ROOT
-from tests.quiz_helpers import QuizForm, post_answers, read_quiz_form
+from tests.quiz_helpers import content_answers, post_answers, read_quiz_form
 from tests.web import sign_in
 
 MODULE = "mise-en-contexte"
-
-
-def _answers(form: QuizForm, *, right: bool) -> dict[str, list[str]]:
-    tree = check_content(PROJECT_ROOT).tree
-    assert tree is not None
-    module = tree.module(MODULE)
-    assert module is not None and module.quiz is not None
-    answers = {}
-    for question in module.quiz.questions:
-        if question.type == "true_false":
-            correct = ["true" if question.answer else "false"]
-        else:
-            correct = sorted(question.correct_choice_ids)
-        if right:
-            answers[question.id] = correct
-        else:
-            answers[question.id] = [next(value for value in form.questions[question.id] if value not in correct)]
-    return answers
 
 
 def test_worker_spvq_reads_fails_reads_the_feedback_retakes_and_passes(app: Flask, runner: FlaskCliRunner) -> None:
@@ -54,7 +36,7 @@ def test_worker_spvq_reads_fails_reads_the_feedback_retakes_and_passes(app: Flas
         assert page.status_code == 200
 
     form = read_quiz_form(client.get(f"/modules/{MODULE}/quiz").get_data(as_text=True))
-    failed = post_answers(client, form, _answers(form, right=False))
+    failed = post_answers(client, form, content_answers(MODULE, right=False))
     result = client.get(failed.headers["Location"]).get_data(as_text=True)
     assert "Échec" in result and "Votre note\u00a0: 0\u202f%" in result
     tree = check_content(PROJECT_ROOT).tree
@@ -66,7 +48,7 @@ def test_worker_spvq_reads_fails_reads_the_feedback_retakes_and_passes(app: Flas
     assert "Réessayer" in result
 
     form = read_quiz_form(client.get(f"/modules/{MODULE}/quiz").get_data(as_text=True))
-    passed = post_answers(client, form, _answers(form, right=True))
+    passed = post_answers(client, form, content_answers(MODULE, right=True))
     result = client.get(passed.headers["Location"]).get_data(as_text=True)
     assert "Réussi" in result and "Votre note\u00a0: 100\u202f%" in result
     assert "Vous avez terminé ce module." in result

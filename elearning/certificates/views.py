@@ -15,7 +15,8 @@ from elearning.extensions import db
 from elearning.models import Certificate, Person
 from elearning.security import ratelimit
 from elearning.services import certificates, history
-from elearning.services.errors import Conflict, ServiceError
+from elearning.services.errors import ServiceError
+from elearning.web.errors import refuse
 from elearning.web.layout import format_day
 from elearning.web.visitors import current_person, current_viewer
 
@@ -122,8 +123,7 @@ def revoke(certificate_id: int) -> Response | tuple[str, int]:
     try:
         certificates.revoke(actor, certificate, request.form.get("reason", ""))
     except ServiceError as exc:
-        db.session.rollback()
-        abort(409 if isinstance(exc, Conflict) else 400, description=str(exc.message))
+        refuse(exc)
     db.session.commit()
     flash(_("The certificate is revoked."), "success")
     return redirect(url_for("certificates.detail", certificate_id=certificate.id))
@@ -138,8 +138,7 @@ def reissue(certificate_id: int) -> Response:
     try:
         copy = certificates.reissue(actor, certificate, request.form.get("holder_name", ""))
     except ServiceError as exc:
-        db.session.rollback()
-        abort(409 if isinstance(exc, Conflict) else 400, description=str(exc.message))
+        refuse(exc)
     db.session.commit()
     flash(_("The certificate was reissued with a new code; the old one is revoked."), "success")
     return redirect(url_for("certificates.detail", certificate_id=copy.id))

@@ -16,6 +16,7 @@ from elearning.models import Person, QuizAttempt
 from elearning.security import ratelimit
 from elearning.services import learning, quizzes
 from elearning.services.errors import Conflict, Invalid, NotFound
+from elearning.web.errors import refuse
 from elearning.web.visitors import current_person
 
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
@@ -105,27 +106,18 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
     except NotFound:
         abort(404)
     raw = _raw_answers()
-    if request.form.get("action") == "save":
-        try:
-            quizzes.save_answers(person, attempt, raw)
-        except Invalid as exc:
-            db.session.rollback()
-            return _render_form(ref, quiz, attempt, answers=raw, error=exc.message, status=400)
-        except Conflict as exc:
-            db.session.rollback()
-            abort(409, description=str(exc.message))
-        db.session.commit()
-        flash(_("Your answers are saved. You can come back to them later."), "success")
-        return redirect(url_for("learn.quiz", slug=slug))
+    saving = request.form.get("action") == "save"
     try:
-        result = quizzes.submit(person, attempt, raw)
+        result = quizzes.save_answers(person, attempt, raw) if saving else quizzes.submit(person, attempt, raw)
     except Invalid as exc:
         db.session.rollback()
         return _render_form(ref, quiz, attempt, answers=raw, error=exc.message, status=400)
     except Conflict as exc:
-        db.session.rollback()
-        abort(409, description=str(exc.message))
+        refuse(exc)
     db.session.commit()
+    if result is None:
+        flash(_("Your answers are saved. You can come back to them later."), "success")
+        return redirect(url_for("learn.quiz", slug=slug))
     if result.attempt.passed:
         settle_progress(person, ref)
     return redirect(url_for("learn.attempt", slug=slug, attempt_id=result.attempt.id))

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearning.extensions import db
+from elearning.models.intervals import partial_unique_index
 from elearning.models.types import UTCDateTime
-
-_OPEN = sa.text("submitted_at IS NULL AND discarded_at IS NULL")
 
 
 class QuizAttempt(db.Model):
@@ -25,13 +24,11 @@ class QuizAttempt(db.Model):
 
     __tablename__ = "quiz_attempts"
     __table_args__ = (
-        sa.Index(
+        partial_unique_index(
             "uq_quiz_attempts_open_person_module",
             "person_id",
             "module_id",
-            unique=True,
-            sqlite_where=_OPEN,
-            postgresql_where=_OPEN,
+            where="submitted_at IS NULL AND discarded_at IS NULL",
         ),
         sa.CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_percent"),
     )

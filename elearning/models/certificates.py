@@ -8,9 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearning.extensions import db
-from elearning.models.types import UTCDateTime
-
-_OPEN = sa.text("ended_on IS NULL")
+from elearning.models.intervals import partial_unique_index
+from elearning.models.types import UTCDateTime, in_language
 
 
 class TrackAssignment(db.Model):
@@ -18,13 +17,8 @@ class TrackAssignment(db.Model):
 
     __tablename__ = "track_assignments"
     __table_args__ = (
-        sa.Index(
-            "uq_track_assignments_open_person_track",
-            "person_id",
-            "track_id",
-            unique=True,
-            sqlite_where=_OPEN,
-            postgresql_where=_OPEN,
+        partial_unique_index(
+            "uq_track_assignments_open_person_track", "person_id", "track_id", where="ended_on IS NULL"
         ),
         sa.CheckConstraint("ended_on IS NULL OR ended_on >= assigned_on", name="ended_after_assigned"),
     )
@@ -71,7 +65,7 @@ class Certificate(db.Model):
     revocation_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
 
     def organization_name(self, language: str) -> str:
-        return self.organization_name_en if language == "en" else self.organization_name_fr
+        return in_language(language, self.organization_name_fr, self.organization_name_en)
 
     def track_title(self, language: str) -> str:
-        return self.track_title_en if language == "en" else self.track_title_fr
+        return in_language(language, self.track_title_fr, self.track_title_en)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearning.extensions import db
-from elearning.models.types import UTCDateTime
+from elearning.models.types import UTCDateTime, in_language
 
 
 class Module(db.Model):
@@ -47,13 +47,13 @@ class ModuleVersion(db.Model):
     module: Mapped[Module] = relationship(lazy="joined")
 
     def title(self, language: str) -> str:
-        return (self.title_en if language == "en" else None) or self.title_fr
+        return in_language(language, self.title_fr, self.title_en)
 
     def summary(self, language: str) -> str:
-        return (self.summary_en if language == "en" else None) or self.summary_fr
+        return in_language(language, self.summary_fr, self.summary_en)
 
     def change_note(self, language: str) -> str | None:
-        return (self.change_note_en if language == "en" else None) or self.change_note_fr
+        return in_language(language, self.change_note_fr, self.change_note_en)
 
 
 class Section(db.Model):
@@ -72,10 +72,10 @@ class Section(db.Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 
     def title(self, language: str) -> str:
-        return (self.title_en if language == "en" else None) or self.title_fr
+        return in_language(language, self.title_fr, self.title_en)
 
     def html(self, language: str) -> str:
-        return (self.html_en if language == "en" else None) or self.html_fr
+        return in_language(language, self.html_fr, self.html_en)
 
     def has_language(self, language: str) -> bool:
         return language == "fr" or self.html_en is not None
@@ -129,10 +129,10 @@ class Question(db.Model):
     answer: Mapped[bool | None] = mapped_column(sa.Boolean)
 
     def prompt(self, language: str) -> str:
-        return (self.prompt_en if language == "en" else None) or self.prompt_fr
+        return in_language(language, self.prompt_fr, self.prompt_en)
 
     def feedback(self, language: str) -> str:
-        return (self.feedback_en if language == "en" else None) or self.feedback_fr
+        return in_language(language, self.feedback_fr, self.feedback_en)
 
 
 class Choice(db.Model):
@@ -148,7 +148,7 @@ class Choice(db.Model):
     correct: Mapped[bool] = mapped_column(sa.Boolean)
 
     def text(self, language: str) -> str:
-        return (self.text_en if language == "en" else None) or self.text_fr
+        return in_language(language, self.text_fr, self.text_en)
 
 
 class Track(db.Model):
@@ -168,7 +168,7 @@ class Track(db.Model):
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
     def title(self, language: str) -> str:
-        return (self.title_en if language == "en" else None) or self.title_fr
+        return in_language(language, self.title_fr, self.title_en)
 
     @property
     def roles(self) -> tuple[str, ...]:

@@ -28,10 +28,15 @@ class Dated:
         return self.start_on <= day and (self.end_on is None or day < self.end_on)
 
 
+def partial_unique_index(name: str, *columns: str, where: str) -> sa.Index:
+    """A unique index over ``columns`` among the rows matching ``where`` (SQLite and PostgreSQL)."""
+    condition = sa.text(where)
+    return sa.Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
+
+
 def open_unique_index(name: str, *columns: str) -> sa.Index:
     """A unique index over ``columns`` among rows not yet ended (one open fact at a time)."""
-    where = sa.text("end_on IS NULL")
-    return sa.Index(name, *columns, unique=True, sqlite_where=where, postgresql_where=where)
+    return partial_unique_index(name, *columns, where="end_on IS NULL")
 
 
 def end_after_start() -> sa.CheckConstraint:

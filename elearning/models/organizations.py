@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearning.extensions import db
-from elearning.models.types import UTCDateTime
+from elearning.models.types import UTCDateTime, in_language
 from elearning.roles import OrganizationKind
 
 _KINDS = ", ".join(f"'{kind.value}'" for kind in OrganizationKind)
@@ -35,7 +35,7 @@ class Organization(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name_fr
+        return in_language(language, self.name_fr, self.name_en)
 
     def __repr__(self) -> str:
         return f"<Organization {self.code}>"

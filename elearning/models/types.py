@@ -34,3 +34,8 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+def in_language(language: str, french: str, english: str | None) -> str:
+    """The English text when asked for and present, else the French one (French is always there)."""
+    return english if language == "en" and english else french

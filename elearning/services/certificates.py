@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from elearning import clock
 from elearning.extensions import db
@@ -20,6 +18,7 @@ from elearning.services import cycles, history, learning
 from elearning.services.audit import record
 from elearning.services.dates import add_months
 from elearning.services.errors import Conflict, Invalid, NotFound
+from elearning.services.inserts import insert_once
 
 #: Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand is unambiguous.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -27,12 +26,9 @@ CODE_LENGTH = 16  # 16 x 5 bits = 80 bits
 _CODE_INPUT = re.compile(r"^[0-9A-Za-z-]{16,19}$")
 MAX_REASON = 500
 
-
-class Status:
-    VALID = "valid"
-    UPCOMING = "upcoming"  # a renewal, valid from the old certificate's expiry
-    EXPIRED = "expired"
-    REVOKED = "revoked"
+#: A certificate's standing on a day (defined with the cycles, which need it too).
+Status = cycles.Status
+status_on = cycles.status_on
 
 
 def new_code() -> str:
@@ -52,16 +48,6 @@ def normalize_code(text: str) -> str | None:
     if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
         return None
     return code
-
-
-def status_on(certificate: Certificate, day: dt.date) -> str:
-    if certificate.revoked_at is not None and clock.get_clock().local_date(certificate.revoked_at) <= day:
-        return Status.REVOKED
-    if day >= certificate.expires_on:
-        return Status.EXPIRED
-    if day < certificate.valid_from:
-        return Status.UPCOMING
-    return Status.VALID
 
 
 def expiry(valid_from: dt.date, months: int) -> dt.date:
@@ -87,20 +73,6 @@ def track_complete(person_id: int, cycle: cycles.TrackCycle) -> bool:
     return True
 
 
-def _insert_once(values: dict[str, object]) -> int | None:
-    """Insert a certificate unless one exists for (person, track, cycle); the id when this call inserted it."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = Certificate.__table__
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["person_id", "track_id", "cycle"])
-        .returning(table.c.id)
-    )
-    return db.session.execute(statement).scalar()
-
-
 def issue(person: Person, cycle: cycles.TrackCycle, day: dt.date) -> Certificate | None:
     """Issue the cycle's certificate (exactly once, even when two requests race); None when it existed."""
     track = cycle.track
@@ -108,7 +80,8 @@ def issue(person: Person, cycle: cycles.TrackCycle, day: dt.date) -> Certificate
     renewing = latest is not None and latest.revoked_at is None
     valid_from = max(day, latest.expires_on) if renewing and latest is not None else day
     organization = history.organization_of(person.id, day)
-    certificate_id = _insert_once(
+    certificate_id = insert_once(
+        Certificate,
         {
             "person_id": person.id,
             "track_id": track.id,
@@ -126,7 +99,8 @@ def issue(person: Person, cycle: cycles.TrackCycle, day: dt.date) -> Certificate
             "expires_on": expiry(valid_from, track.validity_months),
             "renews_id": latest.id if latest is not None else None,
             "created_at": clock.now(),
-        }
+        },
+        ["person_id", "track_id", "cycle"],
     )
     if certificate_id is None:
         return None
@@ -202,14 +176,18 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
+def _mark_revoked(actor: Person, certificate: Certificate, reason: str) -> None:
+    certificate.revoked_at = clock.now()
+    certificate.revoked_by_id = actor.id
+    certificate.revocation_reason = reason
+
+
 def revoke(actor: Person, certificate: Certificate, reason: str) -> None:
     """Revoke from now on, with a reason; the verification page says "revoked" from then on."""
     reason = _check_reason(reason)
     if certificate.revoked_at is not None:
         raise Conflict(_l("This certificate is already revoked."))
-    certificate.revoked_at = clock.now()
-    certificate.revoked_by_id = actor.id
-    certificate.revocation_reason = reason
+    _mark_revoked(actor, certificate, reason)
     db.session.flush()
     record(
         "certificate.revoked",
@@ -238,9 +216,7 @@ def reissue(actor: Person, certificate: Certificate, holder_name: str) -> Certif
             Certificate.person_id == certificate.person_id, Certificate.track_id == certificate.track_id
         )
     )
-    certificate.revoked_at = clock.now()
-    certificate.revoked_by_id = actor.id
-    certificate.revocation_reason = REISSUED
+    _mark_revoked(actor, certificate, REISSUED)
     copy = Certificate(
         person_id=certificate.person_id,
         track_id=certificate.track_id,

@@ -51,11 +51,28 @@ def renewal_window() -> dt.timedelta:
     return dt.timedelta(days=current_app.config["RENEWAL_WINDOW_DAYS"])
 
 
-def is_valid_on(certificate: Certificate, day: dt.date) -> bool:
+class Status:
+    """A certificate's standing on a day."""
+
+    VALID = "valid"
+    UPCOMING = "upcoming"  # a renewal, valid from the old certificate's expiry
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def status_on(certificate: Certificate, day: dt.date) -> str:
     """Valid on day D when valid-from <= D < expiry and not revoked on or before D."""
     if certificate.revoked_at is not None and clock.get_clock().local_date(certificate.revoked_at) <= day:
-        return False
-    return certificate.valid_from <= day < certificate.expires_on
+        return Status.REVOKED
+    if day >= certificate.expires_on:
+        return Status.EXPIRED
+    if day < certificate.valid_from:
+        return Status.UPCOMING
+    return Status.VALID
+
+
+def is_valid_on(certificate: Certificate, day: dt.date) -> bool:
+    return status_on(certificate, day) == Status.VALID
 
 
 def track_cycles(person_id: int, day: dt.date) -> list[TrackCycle]:

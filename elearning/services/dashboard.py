@@ -51,12 +51,36 @@ def _track_done(cycle: cycles.TrackCycle, item: learning.ModuleProgress) -> bool
     return item.status == learning.Status.COMPLETED
 
 
+def _grant_notices(
+    person: Person, refs: dict[int, learning.ModuleRef], starts: dict[int, dt.datetime]
+) -> list[GrantNotice]:
+    """Extra attempts granted in the current cycle, at quizzes not passed yet: the latest grant per module."""
+    latest: dict[int, dt.datetime] = {}
+    for module_id, granted_at in db.session.execute(
+        sa.select(ExtraAttempt.module_id, sa.func.max(ExtraAttempt.granted_at))
+        .where(ExtraAttempt.person_id == person.id)
+        .group_by(ExtraAttempt.module_id)
+    ):
+        start = starts.get(module_id)
+        if module_id in refs and (start is None or granted_at >= start):
+            latest[module_id] = granted_at
+    notices = []
+    for module_id, granted_at in sorted(latest.items(), key=lambda item: item[1], reverse=True):
+        ref = refs[module_id]
+        quiz = learning.quiz_of(ref.version)  # one per module granted (bounded by the content, not the data)
+        if quiz is not None and not quizzes.allowance(person.id, module_id, quiz, starts.get(module_id)).passed:
+            notices.append(GrantNotice(ref, granted_at))
+    return notices
+
+
 def learner_dashboard(person: Person, day: dt.date) -> LearnerDashboard:
     """A fixed number of queries for a given number of tracks (they come from the content, not the data)."""
     board = LearnerDashboard()
     refs = {ref.module.id: ref for ref in learning.active_modules()}
-    module_progress = learning.progress(person.id, refs.values())
-    for cycle in cycles.track_cycles(person.id, day):
+    track_cycles = cycles.track_cycles(person.id, day)
+    starts = cycles.module_starts(track_cycles)
+    module_progress = learning.progress(person.id, refs.values(), since=starts)
+    for cycle in track_cycles:
         own = [refs[module_id] for module_id in cycle.module_ids if module_id in refs]
         since = dict.fromkeys(cycle.module_ids, cycle.start) if cycle.start is not None else {}
         progress = learning.progress(person.id, own, since=since)
@@ -78,18 +102,7 @@ def learner_dashboard(person: Person, day: dt.date) -> LearnerDashboard:
         for module_id, item in module_progress.items()
         if item.status == learning.Status.TO_REVIEW
     ]
-    starts = cycles.module_starts(cycles.track_cycles(person.id, day))
-    grants = db.session.scalars(
-        sa.select(ExtraAttempt).where(ExtraAttempt.person_id == person.id).order_by(ExtraAttempt.granted_at.desc())
-    )
-    for grant in grants:
-        ref = refs.get(grant.module_id)
-        start = starts.get(grant.module_id)
-        if ref is None or (start is not None and grant.granted_at < start):
-            continue
-        quiz = learning.quiz_of(ref.version)
-        if quiz is not None and not quizzes.allowance(person.id, ref.module.id, quiz).passed:
-            board.grants.append(GrantNotice(ref, grant.granted_at))
+    board.grants = _grant_notices(person, refs, starts)
     board.certificates = [
         (certificate, certificates.status_on(certificate, day))
         for certificate in certificates.certificates_of(person.id)

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from elearning import clock
 from elearning.extensions import db
@@ -33,6 +31,7 @@ from elearning.models import (
 from elearning.services import cycles
 from elearning.services.content_sync import latest_versions
 from elearning.services.errors import NotFound
+from elearning.services.inserts import insert_once
 
 
 class Status(enum.StrEnum):
@@ -196,43 +195,40 @@ def progress(
     return result
 
 
-def _insert_ignoring_duplicates(model: type, values: dict, keys: list[str]) -> bool:
-    """Insert one row unless an equal one exists (a statement that cannot fail twice); True when inserted."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = model.__table__
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
-    return db.session.execute(statement).first() is not None
-
-
 def record_view(person: Person, ref: ModuleRef, section: Section) -> bool:
     """Record that ``person`` read ``section`` today; idempotent. Returns whether this was today's first view."""
-    return _insert_ignoring_duplicates(
-        SectionView,
-        {
-            "person_id": person.id,
-            "module_id": ref.module.id,
-            "section_slug": section.slug,
-            "content_hash": section.content_hash,
-            "section_id": section.id,
-            "viewed_at": clock.now(),
-            "viewed_on": clock.today(),
-        },
-        ["person_id", "module_id", "section_slug", "content_hash", "viewed_on"],
+    return (
+        insert_once(
+            SectionView,
+            {
+                "person_id": person.id,
+                "module_id": ref.module.id,
+                "section_slug": section.slug,
+                "content_hash": section.content_hash,
+                "section_id": section.id,
+                "viewed_at": clock.now(),
+                "viewed_on": clock.today(),
+            },
+            ["person_id", "module_id", "section_slug", "content_hash", "viewed_on"],
+        )
+        is not None
     )
 
 
 def record_completion(person: Person, ref: ModuleRef, score: int | None) -> bool:
     """Record the completion of the current version (at most once a day); True when this call recorded it."""
-    return _insert_ignoring_duplicates(
-        Completion,
-        {
-            "person_id": person.id,
-            "module_id": ref.module.id,
-            "module_version_id": ref.version.id,
-            "score": score,
-            "completed_at": clock.now(),
-            "completed_on": clock.today(),
-        },
-        ["person_id", "module_version_id", "completed_on"],
+    return (
+        insert_once(
+            Completion,
+            {
+                "person_id": person.id,
+                "module_id": ref.module.id,
+                "module_version_id": ref.version.id,
+                "score": score,
+                "completed_at": clock.now(),
+                "completed_on": clock.today(),
+            },
+            ["person_id", "module_version_id", "completed_on"],
+        )
+        is not None
     )

@@ -14,6 +14,7 @@ from elearning.models import Person
 from elearning.permissions import MemberRef
 from elearning.services import learning, members, quizzes
 from elearning.services.errors import ServiceError
+from elearning.web.errors import refuse
 from elearning.web.visitors import current_person, current_viewer
 
 blueprint = Blueprint("team", __name__)
@@ -60,8 +61,7 @@ def grant_extra_attempt(person_id: int) -> Response:
     try:
         quizzes.grant_extra_attempt(actor, learner, ref)
     except ServiceError as exc:
-        db.session.rollback()
-        abort(409, description=str(exc.message))
+        refuse(exc)
     db.session.commit()
     flash(_("One more attempt was granted to %(name)s.", name=learner.full_name), "success")
     return redirect(url_for("team.member", person_id=person_id))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from elearning.extensions import db
+from elearning.services.errors import Conflict, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,15 @@ def _retry_after(error: HTTPException) -> int | None:
         return max(1, int(value))
     except (TypeError, ValueError):
         return None
+
+
+def refuse(exc: ServiceError) -> NoReturn:
+    """Answer a service's refusal: 404 (not found), 409 (conflicts with what exists) or 400, with its message.
+
+    The transaction is rolled back first, so nothing the refused action began is kept."""
+    db.session.rollback()
+    status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+    abort(status, description=str(exc.message))
 
 
 def is_api_request() -> bool:

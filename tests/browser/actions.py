@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from elearning.content import check_content
 from elearning.services.demo_data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
-from tests.conftest import PROJECT_ROOT
+from tests.quiz_helpers import content_answers
 
 #: The demo accounts the page list signs in as (README: password ``formation-demo``), by role.
 DEMO_ACCOUNTS = {
@@ -107,21 +106,8 @@ def submit_empty_quiz(page: Page) -> None:
 
 
 def quiz_answers(module: str, *, right: bool) -> dict[str, list[str]]:
-    """Field values answering a module's quiz right (or every question wrong), read from the content files."""
-    tree = check_content(PROJECT_ROOT).tree
-    assert tree is not None
-    source = tree.module(module)
-    assert source is not None and source.quiz is not None
-    answers = {}
-    for question in source.quiz.questions:
-        if question.type == "true_false":
-            correct = ["true" if question.answer else "false"]
-            offered = ["true", "false"]
-        else:
-            correct = sorted(question.correct_choice_ids)
-            offered = [choice.id for choice in question.choices]
-        answers[f"q-{question.id}"] = correct if right else [next(v for v in offered if v not in correct)]
-    return answers
+    """Quiz field name -> values answering a module's quiz right (or every question wrong)."""
+    return {f"q-{key}": values for key, values in content_answers(module, right=right).items()}
 
 
 def use_every_attempt(page: Page) -> None:
