@@ -271,3 +271,19 @@ def test_catalog_uses_a_fixed_number_of_queries(app: Flask, client, count_querie
         page = client.get("/modules").get_data(as_text=True)
     assert page.count('class="card module-card"') == 6
     assert small.count == large.count
+
+
+def test_catalog_lists_the_assigned_modules_first(app: Flask, reader: Path) -> None:
+    """The core track of the fixture content is [mise-en-contexte, table-regionale]; a third module, outside it,
+    comes after them although its title sorts first."""
+    import shutil as copying
+
+    extra = reader / "modules" / "a-propos"
+    copying.copytree(reader / "modules" / "table-regionale", extra)
+    with app.app_context():
+        load_content(reader)
+        db.session.commit()
+    page = signed_in_client(app, EMAIL, PASSWORD).get("/modules").get_data(as_text=True)
+    order = re.findall(r'<h2 class="card-title"><a href="/modules/([a-z-]+)"', page)
+    assert order == ["mise-en-contexte", "table-regionale", "a-propos"]
+    assert page.count("Dans votre formation") == 2

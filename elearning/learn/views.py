@@ -6,9 +6,10 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import login_required
 
+from elearning import clock
 from elearning.extensions import db
 from elearning.models import Person
-from elearning.services import certificates, completion, learning, quizzes
+from elearning.services import certificates, completion, cycles, learning, quizzes
 from elearning.services.errors import NotFound
 from elearning.web.security import allow_caching
 from elearning.web.visitors import current_person
@@ -44,9 +45,13 @@ def settle_progress(person: Person, ref: learning.ModuleRef) -> None:
 def catalog() -> str:
     person = current_person()
     assert person is not None
-    refs = learning.active_modules()
-    progress = learning.progress(person.id, refs)
-    return render_template("learn/catalog.html", refs=refs, progress=progress, language=page_language())
+    track_cycles = cycles.track_cycles(person.id, clock.today())
+    refs = learning.assigned_first(learning.active_modules(), track_cycles)
+    progress = learning.progress(person.id, refs, since=cycles.module_starts(track_cycles))
+    assigned = {module_id for cycle in track_cycles for module_id in cycle.module_ids}
+    return render_template(
+        "learn/catalog.html", refs=refs, progress=progress, assigned=assigned, language=page_language()
+    )
 
 
 @blueprint.get("/modules/<slug>")

@@ -103,6 +103,16 @@ def active_modules() -> list[ModuleRef]:
     return sorted(refs, key=lambda ref: (ref.version.title_fr.casefold(), ref.module.slug))
 
 
+def assigned_first(refs: list[ModuleRef], track_cycles: list[cycles.TrackCycle]) -> list[ModuleRef]:
+    """The modules of the learner's assigned tracks first (in track order), then the others (by title)."""
+    order: dict[int, int] = {}
+    for cycle in track_cycles:
+        for module_id in cycle.module_ids:
+            order.setdefault(module_id, len(order))
+    assigned = sorted((ref for ref in refs if ref.module.id in order), key=lambda ref: order[ref.module.id])
+    return assigned + [ref for ref in refs if ref.module.id not in order]
+
+
 def find_module(slug: str) -> ModuleRef:
     """The module and its current version; :class:`NotFound` for an unknown or retired slug."""
     module = db.session.scalar(sa.select(Module).where(Module.slug == slug, Module.retired_at.is_(None)))
