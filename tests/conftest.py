@@ -36,6 +36,8 @@ from elearning import create_app
 from elearning.clock import FrozenClock
 from elearning.extensions import db
 from tests.browser.summary import AxeSummary
+from tests.content.helpers import VALID
+from tests.factories import load_content
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -356,3 +358,15 @@ def count_queries() -> Callable[[], Any]:
             sa.event.remove(sa.Engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def content_root(app: Flask, tmp_path: Path) -> Path:
+    """A copy of the valid fixture content (``tests/content/fixtures/valid``), loaded; edit it and load again to
+    make new versions."""
+    root = tmp_path / "content"
+    shutil.copytree(VALID, root)
+    with app.app_context():
+        load_content(root)
+        db.session.commit()
+    return root

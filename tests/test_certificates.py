@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from elearning.services import certificates, cycles, people, quizzes
 from elearning.services.dates import add_months
 from elearning.services.people import get_person
 from tests.conftest import TODAY
-from tests.content.helpers import VALID
 from tests.factories import PASSWORD, load_content, make_org, make_person
 from tests.quiz_helpers import post_answers, read_quiz_form
 from tests.test_quizzes import RIGHT, WRONG
@@ -32,11 +30,9 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
-def content(app: Flask, tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(VALID, root)
+def content(app: Flask, content_root: Path) -> Path:
+    root = content_root
     with app.app_context():
-        load_content(root)
         org = make_org("CJQ", name=ORG_NAME)
         make_person(email=LEARNER, name=NAME, org=org)
         make_person(email="table@example.org", org=None, roles=("table",))

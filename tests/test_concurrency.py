@@ -8,7 +8,6 @@ same scenario with the guard removed and sees the double grading: the tests can 
 
 from __future__ import annotations
 
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,8 +20,7 @@ from elearning.extensions import db
 from elearning.models import AuditEvent, Certificate, Completion, QuizAttempt
 from elearning.services import certificates, completion, learning, quizzes
 from elearning.services.people import get_person
-from tests.content.helpers import VALID
-from tests.factories import PASSWORD, load_content, make_org, make_person
+from tests.factories import PASSWORD, make_org, make_person
 from tests.quiz_helpers import post_answers, read_quiz_form
 from tests.test_quizzes import QUIZ, RIGHT, SECTIONS
 from tests.web import signed_in_client
@@ -32,11 +30,8 @@ LEARNER = "racer@example.org"
 
 
 @pytest.fixture
-def learner_ready(app: Flask, tmp_path: Path) -> None:
-    root = tmp_path / "content"
-    shutil.copytree(VALID, root)
+def learner_ready(app: Flask, content_root: Path) -> None:
     with app.app_context():
-        load_content(root)
         make_person(email=LEARNER, org=make_org())
         db.session.commit()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from elearning.extensions import db
 from elearning.models import AuditEvent, Completion, ExtraAttempt, QuizAttempt
 from elearning.services import learning, quizzes
 from elearning.services.people import get_person
-from tests.content.helpers import VALID
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 from tests.quiz_helpers import attempt_id_from, post_answers, read_quiz_form
 from tests.web import csrf_token, signed_in_client
@@ -33,11 +31,9 @@ QUIZ_TABLES = ("quiz_attempts", "completions", "extra_attempts", "audit_events")
 
 
 @pytest.fixture
-def content(app: Flask, tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(VALID, root)
+def content(app: Flask, content_root: Path) -> Path:
+    root = content_root
     with app.app_context():
-        load_content(root)
         org = make_org()
         team = make_team(org, "Équipe")
         learner = make_person(email=LEARNER, name="Lina Learner", org=org)

@@ -26,14 +26,11 @@ SAFE_URL = re.compile(r"^(https?:|mailto:|/|#)", re.IGNORECASE)
 
 
 @pytest.fixture
-def reader(app: Flask, tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(VALID, root)
+def reader(app: Flask, content_root: Path) -> Path:
     with app.app_context():
-        load_content(root)
         make_person(email=EMAIL, org=make_org())
         db.session.commit()
-    return root
+    return content_root
 
 
 @pytest.fixture
