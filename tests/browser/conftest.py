@@ -56,8 +56,7 @@ def browsing(chromium: Browser, live_server: LiveServer, signed_in_states: dict[
 
 @pytest.fixture(autouse=True)
 def _dispose_engines() -> Iterator[None]:
-    """No engine of this process serves the browser tests (the server is another process): nothing to dispose,
-    and no ``gc.collect()`` after each test, which costs a quarter of a second with a browser's objects alive."""
+    """No engine of this process serves the browser tests (the server is another process): nothing to dispose."""
     yield
 
 

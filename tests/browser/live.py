@@ -139,12 +139,10 @@ def _run(command: list[str], env: dict[str, str], log: Path) -> str:
 
 
 def prepare_database(env: dict[str, str], log: Path) -> None:
-    """Migrate, sync the content when this version has the command, load the demo: what an operator runs."""
+    """Migrate, sync the content, load the demo: what ``make run`` does."""
     elearning = str(BIN / "elearning")
     _run([elearning, "db", "upgrade"], env, log)
-    commands = _run([elearning, "--help"], env, log)
-    if any(line.split()[:1] == ["content"] for line in commands.splitlines()):
-        _run([elearning, "content", "sync"], env, log)
+    _run([elearning, "content", "sync"], env, log)
     _run([elearning, "demo"], env, log)
 
 
