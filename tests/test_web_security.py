@@ -48,3 +48,9 @@ def test_headers_on_error_pages(app: Flask, client) -> None:
         assert response.status_code == 404
         _check_headers(response, path)
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_https_sites_ask_browsers_to_stay_on_https(app: Flask, client) -> None:
+    assert "Strict-Transport-Security" not in client.get("/login").headers  # http://elearning.test in tests
+    app.config["PUBLIC_BASE_URL"] = "https://formation.example.org"
+    assert client.get("/login").headers["Strict-Transport-Security"].startswith("max-age=31536000")
