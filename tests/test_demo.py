@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -110,14 +109,6 @@ def test_demo_refused_in_production_unless_forced(app: Flask, runner: FlaskCliRu
     assert dump() == before
     assert runner.invoke(args=["demo", "--force"]).exit_code == 0
     assert dump() != before
-
-
-@pytest.mark.parametrize("email", ["worker.spvq@example.org"])
-def test_worker_spvq_starts_with_nothing_done(app: Flask, runner: FlaskCliRunner, email: str) -> None:
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    with app.app_context():
-        person = get_person(email)
-        assert person.last_sign_in_at is None
 
 
 def test_each_published_account_signs_in_and_sees_its_dashboard(app: Flask, runner: FlaskCliRunner) -> None:

@@ -314,3 +314,22 @@ def test_quiz_posts_are_rate_limited(learner: FlaskClient) -> None:
     limited = post_answers(learner, form, RIGHT)
     assert limited.status_code == 429
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_member_page_query_count_does_not_grow_with_attempts(app: Flask, learner: FlaskClient, count_queries) -> None:
+    with app.app_context():
+        learner_id = get_person(LEARNER).id
+    pivot = signed_in_client(app, PIVOT, PASSWORD)
+    with count_queries() as few:
+        assert pivot.get(f"/team/members/{learner_id}").status_code == 200
+    for _ in range(3):
+        take(learner, WRONG)
+    pivot.post(
+        f"/team/members/{learner_id}/extra-attempt",
+        data={"module": "mise-en-contexte", "csrf_token": csrf_token(pivot, "/account")},
+    )
+    take(learner, RIGHT)
+    with count_queries() as many:
+        page = pivot.get(f"/team/members/{learner_id}").get_data(as_text=True)
+    assert "4 / 4" in page and "100\u202f%" in page
+    assert few.count == many.count, (few.count, many.count)

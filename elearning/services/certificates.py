@@ -59,18 +59,9 @@ def expiry(valid_from: dt.date, months: int) -> dt.date:
 
 def track_complete(person_id: int, cycle: cycles.TrackCycle) -> bool:
     """Every module of the track complete in this cycle, none "to review"."""
-    refs = [ref for ref in learning.active_modules() if ref.module.id in cycle.module_ids]
-    if len(refs) != len(cycle.module_ids) or not refs:
-        return False
-    since = dict.fromkeys(cycle.module_ids, cycle.start) if cycle.start is not None else {}
-    progress = learning.progress(person_id, refs, since=since)
-    for ref in refs:
-        item = progress[ref.module.id]
-        if cycle.start is not None and item.completion is None:
-            return False  # a renewal asks for the current version again
-        if item.status != learning.Status.COMPLETED:
-            return False
-    return True
+    refs = {ref.module.id: ref for ref in learning.active_modules()}
+    items = learning.track_progress(person_id, refs, cycle)
+    return bool(items) and len(items) == len(cycle.module_ids) and all(item.done for item in items)
 
 
 def issue(person: Person, cycle: cycles.TrackCycle, day: dt.date) -> Certificate | None:

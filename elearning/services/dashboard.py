@@ -15,7 +15,7 @@ from elearning.services import certificates, cycles, learning, quizzes
 @dataclass(frozen=True)
 class TrackProgress:
     cycle: cycles.TrackCycle
-    modules: list[tuple[learning.ModuleRef, learning.ModuleProgress]]
+    modules: list[learning.TrackItem]
     done: int
     next_module: learning.ModuleRef | None
     overdue: bool
@@ -43,12 +43,6 @@ class LearnerDashboard:
     renewals: list[TrackProgress] = field(default_factory=list)
     grants: list[GrantNotice] = field(default_factory=list)
     certificates: list[tuple[Certificate, str]] = field(default_factory=list)
-
-
-def _track_done(cycle: cycles.TrackCycle, item: learning.ModuleProgress) -> bool:
-    if cycle.start is not None:
-        return item.completion is not None
-    return item.status == learning.Status.COMPLETED
 
 
 def _grant_notices(
@@ -81,16 +75,12 @@ def learner_dashboard(person: Person, day: dt.date) -> LearnerDashboard:
     starts = cycles.module_starts(track_cycles)
     module_progress = learning.progress(person.id, refs.values(), since=starts)
     for cycle in track_cycles:
-        own = [refs[module_id] for module_id in cycle.module_ids if module_id in refs]
-        since = dict.fromkeys(cycle.module_ids, cycle.start) if cycle.start is not None else {}
-        progress = learning.progress(person.id, own, since=since)
-        items = [(ref, progress[ref.module.id]) for ref in own]
-        done = sum(1 for _ref, item in items if _track_done(cycle, item))
-        pending = next((ref for ref, item in items if not _track_done(cycle, item)), None)
+        items = learning.track_progress(person.id, refs, cycle)
+        pending = next((item.ref for item in items if not item.done), None)
         track = TrackProgress(
             cycle=cycle,
             modules=items,
-            done=done,
+            done=sum(1 for item in items if item.done),
             next_module=pending if cycle.open else None,
             overdue=cycle.open and pending is not None and day > cycle.due_on,
         )

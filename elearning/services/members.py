@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from elearning.extensions import db
-from elearning.models import Organization, Person, Team
+from elearning.models import Organization, Person, QuizAttempt, Team
 from elearning.permissions import MemberRef
-from elearning.services import history, learning, quizzes
+from elearning.services import cycles, history, learning, quizzes
 
 
 @dataclass(frozen=True)
@@ -42,26 +44,26 @@ def member_ref(person_id: int, day: dt.date) -> MemberRef | None:
 
 
 def member_detail(person_id: int, day: dt.date) -> MemberDetail:
+    """The member's progress and quiz attempts per module (a fixed number of queries per module of the
+    content, whatever the number of attempts)."""
     person = db.session.get(Person, person_id)
     assert person is not None
     refs = learning.active_modules()
-    progress = learning.progress(person_id, refs)
-    attempts = quizzes.attempts_of(person_id, [ref.module.id for ref in refs])
-    best: dict[int, int] = {}
-    for attempt in attempts:
-        if attempt.score is not None:
-            best[attempt.module_id] = max(best.get(attempt.module_id, 0), attempt.score)
+    starts = cycles.module_starts_of(person_id, day)
+    progress = learning.progress(person_id, refs, since=starts)
+    best = {
+        module_id: score
+        for module_id, score in db.session.execute(
+            sa.select(QuizAttempt.module_id, sa.func.max(QuizAttempt.score))
+            .where(QuizAttempt.person_id == person_id, QuizAttempt.submitted_at.is_not(None))
+            .group_by(QuizAttempt.module_id)
+        )
+    }
     modules = []
     for ref in refs:
         quiz = learning.quiz_of(ref.version)
-        modules.append(
-            MemberModule(
-                ref=ref,
-                progress=progress[ref.module.id],
-                allowance=quizzes.allowance(person_id, ref.module.id, quiz) if quiz else None,
-                best_score=best.get(ref.module.id),
-            )
-        )
+        allowance = quizzes.allowance(person_id, ref.module.id, quiz, starts.get(ref.module.id)) if quiz else None
+        modules.append(MemberModule(ref, progress[ref.module.id], allowance, best.get(ref.module.id)))
     return MemberDetail(
         person=person,
         organization=history.organization_of(person_id, day),

@@ -61,10 +61,6 @@ class Allowance:
     passed: bool
 
     @property
-    def remaining(self) -> int | None:
-        return None if self.allowed is None else max(0, self.allowed - self.used)
-
-    @property
     def exhausted(self) -> bool:
         return not self.passed and self.allowed is not None and self.used >= self.allowed
 
@@ -75,8 +71,6 @@ class AttemptResult:
     questions: tuple[ShownQuestion, ...]
     allowance: Allowance
     reveal_answers: bool
-    #: False when the submission found the attempt already graded (a double submission).
-    accepted: bool = True
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -351,16 +345,14 @@ def _write_grade(attempt_id: int, values: dict[str, object]) -> bool:
 def submit(person: Person, attempt: QuizAttempt, raw: Mapping[str, list[str]]) -> AttemptResult:
     """Grade the attempt against what it stored and record the result, exactly once.
 
-    A repeated submission (double click, resent form, second tab) returns the first result with
-    ``accepted=False``. Raises :class:`Invalid` for answers that do not fit and :class:`Conflict` for a
+    A repeated submission (double click, resent form, second tab) returns the first result, unchanged.
+    Raises :class:`Invalid` for answers that do not fit and :class:`Conflict` for a
     discarded attempt, changing nothing. The caller commits.
     """
     _check_open(attempt)
     shown = shown_questions(attempt)
-    quiz = db.session.get(Quiz, attempt.quiz_id)
-    assert quiz is not None
     if attempt.submitted_at is not None:
-        return result_of(attempt, shown=shown, accepted=False)
+        return result_of(attempt, shown=shown)
     answers = parse_answers(shown, raw, complete=True)
     results = {item.question.key: grade(item.gradable, frozenset(answers[item.question.key])) for item in shown}
     percent = score(list(results.values()))
@@ -376,10 +368,9 @@ def submit(person: Person, attempt: QuizAttempt, raw: Mapping[str, list[str]]) -
         },
     )
     db.session.refresh(attempt)
-    if not accepted:
-        if attempt.discarded_at is not None:
-            raise Conflict(_l("This attempt was closed because the module changed. Open the quiz again."))
-        return result_of(attempt, shown=shown, accepted=False)
+    if not accepted:  # another request graded (or discarded) it between our read and our write
+        _check_open(attempt)
+        return result_of(attempt, shown=shown)
     record(
         "quiz.attempt_submitted",
         actor=person,
@@ -391,9 +382,7 @@ def submit(person: Person, attempt: QuizAttempt, raw: Mapping[str, list[str]]) -
     return result_of(attempt, shown=shown)
 
 
-def result_of(
-    attempt: QuizAttempt, *, shown: tuple[ShownQuestion, ...] | None = None, accepted: bool = True
-) -> AttemptResult:
+def result_of(attempt: QuizAttempt, *, shown: tuple[ShownQuestion, ...] | None = None) -> AttemptResult:
     quiz = db.session.get(Quiz, attempt.quiz_id)
     assert quiz is not None
     after = allowance(attempt.person_id, attempt.module_id, quiz)
@@ -402,7 +391,6 @@ def result_of(
         questions=shown if shown is not None else shown_questions(attempt),
         allowance=after,
         reveal_answers=reveals_answers(quiz.reveal, attempt, after),
-        accepted=accepted,
     )
 
 
