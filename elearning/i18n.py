@@ -14,6 +14,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request, session
+from flask_babel import get_locale
 
 from elearning.roles import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -36,6 +37,11 @@ def select_locale() -> str:
         return chosen
     stored = session.get("lang")
     return stored if stored in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def page_language() -> str:
+    """The language of the page being rendered ("fr" or "en")."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def compile_catalogs(app: Flask) -> Path:
@@ -64,4 +70,11 @@ def compile_catalogs(app: Flask) -> Path:
     return target
 
 
-__all__ = ["COMMAND_LINE_LANGUAGE", "LANGUAGES", "compile_catalogs", "requested_language", "select_locale"]
+__all__ = [
+    "COMMAND_LINE_LANGUAGE",
+    "LANGUAGES",
+    "compile_catalogs",
+    "page_language",
+    "requested_language",
+    "select_locale",
+]

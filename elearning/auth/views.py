@@ -15,7 +15,13 @@ from elearning.extensions import db
 from elearning.security import ratelimit
 from elearning.services import auth, history
 from elearning.services.errors import ServiceError
-from elearning.web.visitors import current_person, current_viewer, end_session_cookie, start_session_cookie
+from elearning.web.visitors import (
+    current_person,
+    current_viewer,
+    end_session_cookie,
+    signed_in_person,
+    start_session_cookie,
+)
 
 blueprint = Blueprint("auth", __name__)
 
@@ -53,8 +59,7 @@ def login() -> Response | tuple[str, int]:
 @blueprint.post("/logout")
 @login_required
 def logout() -> Response:
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     auth.sign_out(person, g.web_session)
     db.session.commit()
     end_session_cookie()
@@ -65,8 +70,7 @@ def logout() -> Response:
 def _render_account(
     password_form: PasswordChangeForm | None = None, language_form: LanguageForm | None = None, status: int = 200
 ) -> tuple[str, int]:
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     language_form = language_form or LanguageForm(language=person.preferred_language)
     today = clock.today()
     return (
@@ -94,8 +98,7 @@ def account() -> tuple[str, int]:
 def change_password() -> Response | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        person = current_person()
-        assert person is not None
+        person = signed_in_person()
         try:
             auth.change_password(
                 person, form.current_password.data or "", form.new_password.data or "", current_session=g.web_session
@@ -116,8 +119,7 @@ def change_language() -> Response | tuple[str, int]:
     form = LanguageForm()
     if not form.validate_on_submit():
         return _render_account(language_form=form, status=400)
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     person.preferred_language = form.language.data
     db.session.commit()
     g.language = person.preferred_language

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from limits import parse
@@ -18,7 +18,7 @@ from elearning.services import certificates, history
 from elearning.services.errors import ServiceError
 from elearning.web.errors import refuse
 from elearning.web.layout import format_day
-from elearning.web.visitors import current_person, current_viewer
+from elearning.web.visitors import current_viewer, signed_in_person
 
 blueprint = Blueprint("certificates", __name__)
 
@@ -50,14 +50,12 @@ def _may_view(viewer: permissions.Viewer, certificate: Certificate) -> bool:
 @blueprint.get("/certificates")
 @login_required
 def mine() -> str:
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     today = clock.today()
     owned = certificates.certificates_of(person.id)
     return render_template(
         "certificates/list.html",
         certificates=[(c, certificates.status_on(c, today)) for c in owned],
-        language=str(get_locale() or "fr"),
     )
 
 
@@ -73,7 +71,6 @@ def detail(certificate_id: int) -> str:
         can_revoke=permissions.can_govern(viewer) and certificate.revoked_at is None,
         can_reissue=permissions.can_reissue_certificate(viewer) and certificate.revoked_at is None,
         verify_url=verify_url(certificate.code),
-        language=str(get_locale() or "fr"),
     )
 
 
@@ -118,8 +115,7 @@ def pdf(certificate_id: int) -> Response:
 @login_required
 def revoke(certificate_id: int) -> Response | tuple[str, int]:
     certificate = _certificate_or_refuse(certificate_id, lambda viewer, _c: permissions.can_govern(viewer))
-    actor = current_person()
-    assert actor is not None
+    actor = signed_in_person()
     try:
         certificates.revoke(actor, certificate, request.form.get("reason", ""))
     except ServiceError as exc:
@@ -133,8 +129,7 @@ def revoke(certificate_id: int) -> Response | tuple[str, int]:
 @login_required
 def reissue(certificate_id: int) -> Response:
     certificate = _certificate_or_refuse(certificate_id, lambda viewer, _c: permissions.can_reissue_certificate(viewer))
-    actor = current_person()
-    assert actor is not None
+    actor = signed_in_person()
     try:
         copy = certificates.reissue(actor, certificate, request.form.get("holder_name", ""))
     except ServiceError as exc:
@@ -160,7 +155,6 @@ def verify(code: str) -> tuple[str, int]:
             certificate=found.certificate,
             status=found.status,
             code=certificates.display_code(found.certificate.code),
-            language=str(get_locale() or "fr"),
         ),
         200,
     )

@@ -11,24 +11,17 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from elearning.extensions import db
-from elearning.learn.views import blueprint, find_module_or_404, page_language, settle_progress
-from elearning.models import Person, QuizAttempt
+from elearning.learn.views import blueprint, find_module_or_404, settle_progress
+from elearning.models import QuizAttempt
 from elearning.security import ratelimit
 from elearning.services import learning, quizzes
 from elearning.services.errors import Conflict, Invalid, NotFound
 from elearning.web.errors import refuse
-from elearning.web.visitors import current_person
+from elearning.web.visitors import signed_in_person
 
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
 QUIZ_POSTS_PER_PERSON = parse("30 per 10 minutes")
 ANSWER_PREFIX = "q-"
-NO_ATTEMPTS_LEFT = _l("No attempts left: ask your pivot for one more attempt.")
-
-
-def _person() -> Person:
-    person = current_person()
-    assert person is not None
-    return person
 
 
 def _quiz_or_404(ref: learning.ModuleRef):
@@ -45,7 +38,7 @@ def _raw_answers() -> dict[str, list[str]]:
 
 
 def _render_form(ref, quiz, attempt: QuizAttempt, *, answers=None, error=None, status: int = 200):
-    person = _person()
+    person = signed_in_person()
     return (
         render_template(
             "learn/quiz.html",
@@ -56,7 +49,6 @@ def _render_form(ref, quiz, attempt: QuizAttempt, *, answers=None, error=None, s
             answers=answers if answers is not None else attempt.answers,
             allowance=quizzes.allowance(person.id, ref.module.id, quiz),
             error=error,
-            language=page_language(),
         ),
         status,
     )
@@ -65,22 +57,20 @@ def _render_form(ref, quiz, attempt: QuizAttempt, *, answers=None, error=None, s
 @blueprint.get("/modules/<slug>/quiz")
 @login_required
 def quiz(slug: str) -> Response | tuple[str, int]:
-    person = _person()
+    person = signed_in_person()
     ref = find_module_or_404(slug)
     quiz = _quiz_or_404(ref)
     state = quizzes.allowance(person.id, ref.module.id, quiz)
     if state.passed and quizzes.open_attempt_of(person.id, ref.module.id) is None:
         latest = quizzes.attempts_of(person.id, [ref.module.id])
-        return render_template("learn/quiz_done.html", ref=ref, attempts=latest, language=page_language()), 200
+        return render_template("learn/quiz_done.html", ref=ref, attempts=latest), 200
     try:
         attempt = quizzes.start_or_continue(person, ref, quiz)
     except quizzes.NoAttemptsLeft:
         db.session.commit()  # a discarded attempt stays discarded
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return (
-            render_template(
-                "learn/quiz_locked.html", ref=ref, attempts=latest, allowance=state, language=page_language()
-            ),
+            render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=state),
             200,
         )
     db.session.commit()
@@ -90,7 +80,7 @@ def quiz(slug: str) -> Response | tuple[str, int]:
 @blueprint.post("/modules/<slug>/quiz")
 @login_required
 def submit_quiz(slug: str) -> Response | tuple[str, int]:
-    person = _person()
+    person = signed_in_person()
     ref = find_module_or_404(slug)
     quiz = _quiz_or_404(ref)
     limited = ratelimit.retry_after(QUIZ_POSTS_PER_PERSON, ratelimit.key("quiz-post", person.id))
@@ -126,7 +116,7 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
 @blueprint.get("/modules/<slug>/quiz/attempts/<int:attempt_id>")
 @login_required
 def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
-    person = _person()
+    person = signed_in_person()
     ref = find_module_or_404(slug)
     try:
         found = quizzes.get_attempt(person, attempt_id, ref)
@@ -137,6 +127,6 @@ def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
     result = quizzes.result_of(found)
     progress = learning.progress(person.id, [ref])[ref.module.id]
     return (
-        render_template("learn/quiz_result.html", ref=ref, result=result, progress=progress, language=page_language()),
+        render_template("learn/quiz_result.html", ref=ref, result=result, progress=progress),
         200,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import get_locale
 from flask_login import login_required
 
 from elearning import clock
@@ -12,7 +11,7 @@ from elearning.models import Person
 from elearning.services import certificates, completion, cycles, learning, quizzes
 from elearning.services.errors import NotFound
 from elearning.web.security import allow_caching
-from elearning.web.visitors import current_person
+from elearning.web.visitors import signed_in_person
 
 blueprint = Blueprint("learn", __name__)
 
@@ -24,10 +23,6 @@ def find_module_or_404(slug: str) -> learning.ModuleRef:
         return learning.find_module(slug)
     except NotFound:
         abort(404)
-
-
-def page_language() -> str:
-    return str(get_locale() or "fr")
 
 
 def settle_progress(person: Person, ref: learning.ModuleRef) -> None:
@@ -43,22 +38,18 @@ def settle_progress(person: Person, ref: learning.ModuleRef) -> None:
 @blueprint.get("/modules")
 @login_required
 def catalog() -> str:
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     track_cycles = cycles.track_cycles(person.id, clock.today())
     refs = learning.assigned_first(learning.active_modules(), track_cycles)
     progress = learning.progress(person.id, refs, since=cycles.module_starts(track_cycles))
     assigned = {module_id for cycle in track_cycles for module_id in cycle.module_ids}
-    return render_template(
-        "learn/catalog.html", refs=refs, progress=progress, assigned=assigned, language=page_language()
-    )
+    return render_template("learn/catalog.html", refs=refs, progress=progress, assigned=assigned)
 
 
 @blueprint.get("/modules/<slug>")
 @login_required
 def module(slug: str) -> str:
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     ref = find_module_or_404(slug)
     item = learning.progress(person.id, [ref])[ref.module.id]
     quiz = learning.quiz_of(ref.version)
@@ -69,15 +60,13 @@ def module(slug: str) -> str:
         quiz=quiz,
         question_count=learning.question_count(quiz) if quiz else 0,
         allowance=quizzes.allowance(person.id, ref.module.id, quiz) if quiz else None,
-        language=page_language(),
     )
 
 
 @blueprint.get("/modules/<slug>/<section_slug>")
 @login_required
 def section(slug: str, section_slug: str) -> str:
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     ref = find_module_or_404(slug)
     item = learning.progress(person.id, [ref])[ref.module.id]
     current = next((s for s in item.sections if s.slug == section_slug), None)
@@ -98,7 +87,6 @@ def section(slug: str, section_slug: str) -> str:
         previous=item.sections[index - 1] if index > 0 else None,
         following=item.sections[index + 1] if index + 1 < len(item.sections) else None,
         quiz=learning.quiz_of(ref.version),
-        language=page_language(),
     )
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import get_locale
 from flask_login import login_required
 
 from elearning import clock
 from elearning.services import history
 from elearning.services.dashboard import learner_dashboard
-from elearning.web.visitors import current_person, current_viewer
+from elearning.web.visitors import current_viewer, signed_in_person
 
 blueprint = Blueprint("main", __name__)
 
@@ -17,8 +16,7 @@ blueprint = Blueprint("main", __name__)
 @blueprint.get("/")
 @login_required
 def dashboard() -> str:
-    person = current_person()
-    assert person is not None
+    person = signed_in_person()
     today = clock.today()
     return render_template(
         "main/dashboard.html",
@@ -27,5 +25,4 @@ def dashboard() -> str:
         teams=history.teams_of(person.id, today),
         viewer=current_viewer(),
         board=learner_dashboard(person, today),
-        language=str(get_locale() or "fr"),
     )

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from elearning import permissions
+from elearning.i18n import page_language
 from elearning.permissions import Viewer
 from elearning.roles import Role
 from elearning.services.certificates import display_code
@@ -78,6 +79,7 @@ def role_labels(viewer: Viewer) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
+    app.context_processor(lambda: {"language": page_language()})
     app.jinja_env.globals.update(
         get_locale=get_locale,
         navigation=navigation,

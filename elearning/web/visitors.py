@@ -53,6 +53,13 @@ def current_person() -> Person | None:
     return current_user if current_user.is_authenticated else None
 
 
+def signed_in_person() -> Person:
+    """The signed-in person, in a view behind ``login_required``."""
+    person = current_person()
+    assert person is not None, "signed_in_person() outside login_required"
+    return person
+
+
 def start_session_cookie(token: str) -> None:
     """Ask for the sign-in cookie to be set on this response (after sign-in)."""
     g.set_auth_cookie = token
