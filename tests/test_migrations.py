@@ -14,7 +14,8 @@ from elearning import create_app
 from elearning.extensions import db
 from elearning.services.demo import load_demo
 from elearning.services.migrations import script_heads
-from tests.conftest import settings
+from tests.conftest import PROJECT_ROOT, settings
+from tests.factories import load_content
 
 
 def _app(url: str, tmp_path: Path, clock) -> Flask:
@@ -42,10 +43,13 @@ def test_downgrade_to_base_and_upgrade_again_with_demo_data(empty_database: str,
     with app.app_context():
         directory = app.config["MIGRATIONS_DIR"]
         upgrade(directory=directory)
+        load_content(PROJECT_ROOT)  # the demo's history (attempts, completions, certificates) needs the content
         load_demo()
         db.session.commit()
         people = db.session.scalar(sa.text("SELECT count(*) FROM people"))
         assert people and people > 20
+        for table in ("certificates", "quiz_attempts", "completions", "track_assignments", "section_views"):
+            assert db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")), table
         db.session.remove()
 
         downgrade(directory=directory, revision="base")

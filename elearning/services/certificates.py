@@ -57,9 +57,9 @@ def expiry(valid_from: dt.date, months: int) -> dt.date:
 # -- issuing ---------------------------------------------------------------------------------------------
 
 
-def track_complete(person_id: int, cycle: cycles.TrackCycle) -> bool:
-    """Every module of the track complete in this cycle, none "to review"."""
-    refs = {ref.module.id: ref for ref in learning.active_modules()}
+def track_complete(person_id: int, cycle: cycles.TrackCycle, refs: dict[int, learning.ModuleRef]) -> bool:
+    """Every module of the track (``refs``: the active modules by id) complete in this cycle, none "to
+    review"."""
     items = learning.track_progress(person_id, refs, cycle)
     return bool(items) and len(items) == len(cycle.module_ids) and all(item.done for item in items)
 
@@ -110,8 +110,9 @@ def issue_due(person: Person, day: dt.date | None = None) -> list[Certificate]:
     """Issue every certificate the person has earned and not received yet. The caller commits."""
     day = day or clock.today()
     issued = []
+    refs = {ref.module.id: ref for ref in learning.active_modules()}
     for cycle in cycles.track_cycles(person.id, day):
-        if cycle.open and track_complete(person.id, cycle):
+        if cycle.open and track_complete(person.id, cycle, refs):
             certificate = issue(person, cycle, day)
             if certificate is not None:
                 issued.append(certificate)
