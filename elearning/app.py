@@ -10,18 +10,18 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearning import models  # noqa: F401  (every table registered before anything uses the metadata)
-from elearning.auth.views import blueprint as auth
-from elearning.certificates.views import blueprint as certificates
 from elearning.cli import register_commands
 from elearning.clock import Clock
 from elearning.config import load_settings
 from elearning.extensions import babel, csrf, db, limiter, login_manager, migrate
-from elearning.health.views import blueprint as health
 from elearning.i18n import compile_catalogs, select_locale
-from elearning.learn import blueprint as learn
-from elearning.main.views import blueprint as main
-from elearning.team.views import blueprint as team
 from elearning.web import init_web
+from elearning.web.auth.views import blueprint as auth
+from elearning.web.certificates.views import blueprint as certificates
+from elearning.web.health.views import blueprint as health
+from elearning.web.learn import blueprint as learn
+from elearning.web.main.views import blueprint as main
+from elearning.web.team.views import blueprint as team
 
 BLUEPRINTS = (health, auth, main, learn, team, certificates)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from elearning.content import check_content
 from elearning.models import Organization, Person, Team, TeamMembership
 from elearning.roles import Role, TeamRole
-from elearning.services import organizations, people, teams
-from elearning.services.content_sync import SyncReport, sync_content
+from elearning.services.catalog.sync import SyncReport, sync_content
+from elearning.services.people import accounts, organizations, teams
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -49,7 +49,7 @@ def make_person(
     start_on: dt.date | None = None,
 ) -> Person:
     n = next(_sequence)
-    return people.create_person(
+    return accounts.create_person(
         None,
         email=email or f"person{n}@example.org",
         full_name=name or f"Personne {n}",

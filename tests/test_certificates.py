@@ -14,9 +14,12 @@ from flask.testing import FlaskClient
 from elearning.extensions import db
 from elearning.models import AuditEvent, Certificate, TrackAssignment
 from elearning.roles import Role
-from elearning.services import certificates, cycles, people, quizzes
+from elearning.services.catalog import lookup
+from elearning.services.certification import codes
 from elearning.services.dates import add_months
-from elearning.services.people import get_person
+from elearning.services.learning import cycles, quizzes
+from elearning.services.people import accounts
+from elearning.services.people.accounts import get_person
 from tests.conftest import TODAY
 from tests.factories import PASSWORD, load_content, make_org, make_person
 from tests.quiz_helpers import post_answers, read_quiz_form
@@ -91,12 +94,12 @@ def test_designation_assigns_the_pivot_track_and_withdrawal_ends_it(app: Flask, 
     with app.app_context():
         person = get_person(LEARNER)
         clock.advance(days=3)
-        people.set_roles(None, person, {Role.PIVOT})
+        accounts.set_roles(None, person, {Role.PIVOT})
         db.session.commit()
     assert _assignments(app, LEARNER)[-1] == ("certification-pivot", TODAY + 3 * DAY, TODAY + 93 * DAY, None)
     with app.app_context():
         clock.advance(days=7)
-        people.set_roles(None, get_person(LEARNER), {Role.WORKER})
+        accounts.set_roles(None, get_person(LEARNER), {Role.WORKER})
         db.session.commit()
     rows = _assignments(app, LEARNER)
     assert rows[-1] == ("certification-pivot", TODAY + 3 * DAY, TODAY + 93 * DAY, TODAY + 10 * DAY)
@@ -131,7 +134,7 @@ def test_certificate_issued_once_when_the_last_module_completes(app: Flask, lear
     # Visiting again, or reconciling, issues nothing more.
     complete_core_track(learner, quiz=False)
     with app.app_context():
-        from elearning.services.tracks_admin import reconcile_everyone
+        from elearning.services.certification.everyone import reconcile_everyone
 
         assert reconcile_everyone().certificates == 0
     assert len(_certificates(app)) == 1
@@ -217,10 +220,10 @@ def test_renewal_window_early_renewal_and_attempt_limits_per_cycle(app: Flask, l
     assert renewal.valid_from == expires
     assert renewal.expires_on == add_months(expires, 36)
     with app.app_context():
-        assert certificates.status_on(first, clock.today()) == certificates.Status.VALID
-        assert certificates.status_on(renewal, clock.today()) == certificates.Status.UPCOMING
-        assert certificates.status_on(renewal, expires) == certificates.Status.VALID
-        assert certificates.status_on(first, expires) == certificates.Status.EXPIRED
+        assert cycles.status_on(first, clock.today()) == cycles.CertificateStatus.VALID
+        assert cycles.status_on(renewal, clock.today()) == cycles.CertificateStatus.UPCOMING
+        assert cycles.status_on(renewal, expires) == cycles.CertificateStatus.VALID
+        assert cycles.status_on(first, expires) == cycles.CertificateStatus.EXPIRED
         cycle = cycles.track_cycles(get_person(LEARNER).id, clock.today())[0]
         assert not cycle.open and cycle.current.id == first.id
     assert "Renouvelez votre attestation" not in learner.get("/").get_data(as_text=True)
@@ -283,7 +286,7 @@ def test_verification_page(app: Flask, learner: FlaskClient, clock) -> None:
     page = public.get(f"/verify/{certificate.code}").get_data(as_text=True)
     assert "Cette attestation est valide." in page and NAME in page and "Formation de base" in page
     assert LEARNER not in page and ORG_NAME not in page  # status, name, track and dates only
-    grouped = certificates.display_code(certificate.code)
+    grouped = codes.display_code(certificate.code)
     assert public.get(f"/verify/{grouped.lower()}").status_code == 200  # hyphens and case do not matter
     clock.set(dt.datetime.combine(certificate.expires_on, dt.time(16), tzinfo=dt.UTC))
     assert "Cette attestation est expirée." in public.get(f"/verify/{certificate.code}").get_data(as_text=True)
@@ -339,7 +342,7 @@ def test_pdf_prints_name_organization_and_track_exactly(
     response = learner.get(f"/certificates/{certificate.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = _pdf_text(response.data)
-    for expected in (NAME, ORG_NAME, title, heading, certificates.display_code(certificate.code)):
+    for expected in (NAME, ORG_NAME, title, heading, codes.display_code(certificate.code)):
         assert expected in text, (expected, text)
 
 
@@ -349,7 +352,7 @@ def _qr_matrix_from_pdf(data: bytes) -> list[list[bool]]:
 
     from pypdf import PdfReader
 
-    from elearning.certificates.pdf import QR_MODULE_MM
+    from elearning.web.certificates.pdf import QR_MODULE_MM
 
     stream = PdfReader(BytesIO(data)).pages[0].get_contents().get_data().decode("latin-1")
     module = QR_MODULE_MM * 72 / 25.4
@@ -404,10 +407,8 @@ def test_only_the_holder_the_table_and_admin_download_the_pdf(app: Flask, learne
 def test_allowance_counts_from_the_cycle_start(app: Flask, learner: FlaskClient) -> None:
     complete_core_track(learner, fail_first=True)
     with app.app_context():
-        from elearning.services import learning
-
-        ref = learning.find_module("mise-en-contexte")
-        quiz = learning.quiz_of(ref.version)
+        ref = lookup.find_module("mise-en-contexte")
+        quiz = lookup.quiz_of(ref.version)
         person_id = get_person(LEARNER).id
         assert quizzes.allowance(person_id, ref.module.id, quiz).used == 2
 

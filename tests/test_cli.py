@@ -74,7 +74,7 @@ def test_orgs_create_with_target(app: Flask, runner: FlaskCliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "created organization PIPQ"
     with app.app_context():
-        from elearning.services.organizations import get_organization
+        from elearning.services.people.organizations import get_organization
 
         organization = get_organization("PIPQ")
         assert organization.kind == "community"
@@ -205,7 +205,7 @@ def test_password_is_never_an_argument(runner: FlaskCliRunner) -> None:
 
 def test_users_list(runner: FlaskCliRunner, app: Flask, spvq: None) -> None:
     with app.app_context():
-        from elearning.services.organizations import get_organization
+        from elearning.services.people.organizations import get_organization
 
         make_person(email="w@example.org", name="Wanda Worker", org=get_organization("SPVQ"))
         db.session.commit()
@@ -219,7 +219,7 @@ def test_users_list(runner: FlaskCliRunner, app: Flask, spvq: None) -> None:
 
 def test_users_set_roles_and_move(app: Flask, runner: FlaskCliRunner, spvq: None, clock) -> None:
     with app.app_context():
-        from elearning.services.organizations import get_organization
+        from elearning.services.people.organizations import get_organization
 
         make_org("CJQ")
         person = make_person(email="w@example.org", org=get_organization("SPVQ"))

@@ -18,8 +18,10 @@ from flask import Flask
 
 from elearning.extensions import db
 from elearning.models import AuditEvent, Certificate, Completion, QuizAttempt
-from elearning.services import certificates, completion, learning, quizzes
-from elearning.services.people import get_person
+from elearning.services.catalog import lookup
+from elearning.services.certification import issuing
+from elearning.services.learning import completion, progress, quizzes
+from elearning.services.people.accounts import get_person
 from tests.factories import PASSWORD, make_org, make_person
 from tests.quiz_helpers import post_answers, read_quiz_form
 from tests.test_quizzes import QUIZ, RIGHT, SECTIONS
@@ -116,8 +118,8 @@ def test_last_section_view_and_passing_submission_race_into_one_completion(
         rows = db.session.scalars(sa.select(Completion)).all()
         assert len(rows) == 1
         assert rows[0].person_id == get_person(LEARNER).id and rows[0].score == 100
-        ref = learning.find_module("mise-en-contexte")
-        assert learning.progress(rows[0].person_id, [ref])[ref.module.id].status == learning.Status.COMPLETED
+        ref = lookup.find_module("mise-en-contexte")
+        assert progress.for_learner(rows[0].person_id, [ref])[ref.module.id].status == progress.ModuleStatus.COMPLETED
 
 
 def test_two_concurrent_last_completions_issue_one_certificate(
@@ -131,7 +133,7 @@ def test_two_concurrent_last_completions_issue_one_certificate(
     form = read_quiz_form(submitter.get(QUIZ).get_data(as_text=True))
     # The last section of one module and the passing quiz of the other complete the core track together;
     # both requests commit their completion, then meet before issuing.
-    _with_barrier(monkeypatch, certificates, "issue_due", 2)
+    _with_barrier(monkeypatch, issuing, "issue_due", 2)
     with ThreadPoolExecutor(max_workers=2) as pool:
         view = pool.submit(reader.get, "/modules/table-regionale/mandat")
         submission = pool.submit(post_answers, submitter, form, RIGHT)

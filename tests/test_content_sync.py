@@ -14,7 +14,8 @@ from flask.testing import FlaskCliRunner
 
 from elearning.extensions import db
 from elearning.models import AuditEvent, Module, ModuleVersion, Section, SectionView, Track
-from elearning.services import learning
+from elearning.services.catalog import lookup
+from elearning.services.learning import progress
 from tests.content.helpers import BROKEN, VALID
 from tests.factories import load_content, make_person
 
@@ -174,7 +175,7 @@ def test_a_removed_module_is_retired_and_its_history_kept(app: Flask, runner: Fl
         module = db.session.scalar(sa.select(Module).where(Module.slug == "table-regionale"))
         assert module.retired_at is not None
         assert db.session.scalar(sa.select(sa.func.count()).where(ModuleVersion.module_id == module.id)) == 1
-        assert [ref.module.slug for ref in learning.active_modules()] == ["mise-en-contexte"]
+        assert [ref.module.slug for ref in lookup.active_modules()] == ["mise-en-contexte"]
     # Put back, it is restored with its version.
     shutil.copytree(VALID / "modules" / "table-regionale", tree / "modules" / "table-regionale")
     shutil.copy(VALID / "modules" / "tracks.yml", tree / "modules" / "tracks.yml")
@@ -205,35 +206,35 @@ def test_old_completion_is_to_review_only_when_the_new_version_requires_it(
     with app.app_context():
         load_content(tree)
         person = make_person(org=None, roles=("table",))
-        ref = learning.find_module("table-regionale")
-        assert learning.record_completion(person, ref, None)
-        assert learning.progress(person.id, [ref])[ref.module.id].status == learning.Status.COMPLETED
+        ref = lookup.find_module("table-regionale")
+        assert progress.record_completion(person, ref, None)
+        assert progress.for_learner(person.id, [ref])[ref.module.id].status == progress.ModuleStatus.COMPLETED
         module_dir = tree / "modules" / "table-regionale"
         edit(module_dir / "membres.fr.md", "Table", "Table régionale")
         edit(module_dir / "module.yml", 'version: "2.1"', 'version: "3.0"')
         edit(module_dir / "module.yml", "requires_review: true", f"requires_review: {str(requires_review).lower()}")
         load_content(tree)
-        new = learning.find_module("table-regionale")
+        new = lookup.find_module("table-regionale")
         assert new.version.version == "3.0"
-        status = learning.progress(person.id, [new])[new.module.id].status
-        assert status == (learning.Status.TO_REVIEW if requires_review else learning.Status.COMPLETED)
+        status = progress.for_learner(person.id, [new])[new.module.id].status
+        assert status == (progress.ModuleStatus.TO_REVIEW if requires_review else progress.ModuleStatus.COMPLETED)
 
 
 def test_views_of_unchanged_sections_carry_over(app: Flask, tree: Path) -> None:
     with app.app_context():
         load_content(tree)
         person = make_person(org=None, roles=("table",))
-        ref = learning.find_module("mise-en-contexte")
-        sections = learning.progress(person.id, [ref])[ref.module.id].sections
+        ref = lookup.find_module("mise-en-contexte")
+        sections = progress.for_learner(person.id, [ref])[ref.module.id].sections
         for section in sections:
-            assert learning.record_view(person, ref, section)
-            assert not learning.record_view(person, ref, section)  # the second insert does nothing
+            assert progress.record_view(person, ref, section)
+            assert not progress.record_view(person, ref, section)  # the second insert does nothing
         module_dir = tree / "modules" / "mise-en-contexte"
         edit(module_dir / "constats.en.md", "The", "Those")
         edit(module_dir / "module.yml", 'version: "1.0"', 'version: "1.1"')
         load_content(tree)
-        new = learning.find_module("mise-en-contexte")
-        item = learning.progress(person.id, [new])[new.module.id]
+        new = lookup.find_module("mise-en-contexte")
+        item = progress.for_learner(person.id, [new])[new.module.id]
         assert item.viewed == {"decembre-2002", "suites"}
         assert item.next_section().slug == "constats"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SectionView)) == 3

@@ -9,13 +9,15 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from elearning.demo.data import DEMO_PASSWORD, ORGANIZATIONS
 from elearning.extensions import db
 from elearning.models import Organization, Person
 from elearning.security.passwords import verify_password
 from elearning.services import history
-from elearning.services.demo_data import DEMO_PASSWORD, ORGANIZATIONS
-from elearning.services.organizations import get_organization
-from elearning.services.people import get_person
+from elearning.services.catalog import lookup
+from elearning.services.learning import cycles, quizzes
+from elearning.services.people.accounts import get_person
+from elearning.services.people.organizations import get_organization
 from tests.conftest import TODAY
 
 PUBLISHED = {
@@ -130,7 +132,6 @@ def test_demo_with_content_has_certificate_history_and_stays_idempotent(
     app: Flask, runner: FlaskCliRunner, dump: Callable[[], Any]
 ) -> None:
     from elearning.models import Certificate, Completion, QuizAttempt
-    from elearning.services import certificates, cycles
 
     assert runner.invoke(args=["content", "sync"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
@@ -150,7 +151,7 @@ def test_demo_with_content_has_certificate_history_and_stays_idempotent(
 
         # pivot.cjq: certified 23 months ago, expiring soon, in its renewal window.
         (expiring,) = pivot_certificates("pivot.cjq@example.org")
-        assert certificates.status_on(expiring, today) == certificates.Status.VALID
+        assert cycles.status_on(expiring, today) == cycles.CertificateStatus.VALID
         assert 0 < (expiring.expires_on - today).days <= 60
         pivot_cycle = next(
             c
@@ -160,7 +161,7 @@ def test_demo_with_content_has_certificate_history_and_stays_idempotent(
         assert pivot_cycle.renewing
         # karine.gauthier: expired.
         (expired,) = pivot_certificates("karine.gauthier@example.org")
-        assert certificates.status_on(expired, today) == certificates.Status.EXPIRED
+        assert cycles.status_on(expired, today) == cycles.CertificateStatus.EXPIRED
         # Some workers hold the core track.
         holders = {
             c.person_id for c in db.session.scalars(sa.select(Certificate)) if c.track_title_fr == "Formation de base"
@@ -173,8 +174,7 @@ def test_demo_with_content_has_certificate_history_and_stays_idempotent(
                 db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.person_id == nobody)) == 0
             )
         # marc.gagnon has no attempts left.
-        from elearning.services import learning, quizzes
 
-        ref = learning.find_module("mise-en-contexte")
-        quiz = learning.quiz_of(ref.version)
+        ref = lookup.find_module("mise-en-contexte")
+        quiz = lookup.quiz_of(ref.version)
         assert quizzes.allowance(get_person("marc.gagnon@example.org").id, ref.module.id, quiz).exhausted

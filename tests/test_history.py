@@ -8,7 +8,8 @@ from flask import Flask
 
 from elearning.extensions import db
 from elearning.roles import Role
-from elearning.services import history, organizations, people
+from elearning.services import history
+from elearning.services.people import accounts, organizations
 from tests.conftest import TODAY
 from tests.factories import add_member, make_org, make_person, make_team
 
@@ -22,7 +23,7 @@ def test_person_who_moved_organizations(app: Flask, clock) -> None:
         person = make_person(org=a, start_on=TODAY - 100 * DAY)
         clock.advance(days=10)
         moved_on = TODAY + 10 * DAY
-        people.set_roles(None, person, {Role.WORKER}, b)
+        accounts.set_roles(None, person, {Role.WORKER}, b)
         assert history.members_of(a.id, moved_on - DAY) == [person.id]
         assert history.members_of(b.id, moved_on - DAY) == []
         assert history.members_of(a.id, moved_on) == []
@@ -37,7 +38,7 @@ def test_designation_withdrawn(app: Flask, clock) -> None:
         org = make_org()
         pivot = make_person(org=org, roles=("pivot",), start_on=TODAY - 30 * DAY)
         clock.advance(days=5)
-        people.set_roles(None, pivot, {Role.WORKER})
+        accounts.set_roles(None, pivot, {Role.WORKER})
         withdrawn = TODAY + 5 * DAY
         assert history.designated_pivots_of(org.id, withdrawn - DAY) == [pivot.id]
         assert history.designated_pivots_of(org.id, withdrawn) == []
@@ -52,7 +53,7 @@ def test_designated_pivot_who_moved_no_longer_counts_for_the_old_organization(ap
         b = make_org()
         pivot = make_person(org=a, roles=("pivot",), start_on=TODAY - 30 * DAY)
         clock.advance(days=3)
-        people.set_roles(None, pivot, {Role.PIVOT}, b)
+        accounts.set_roles(None, pivot, {Role.PIVOT}, b)
         assert history.designated_pivots_of(a.id, TODAY + 2 * DAY) == [pivot.id]
         assert history.designated_pivots_of(a.id, TODAY + 3 * DAY) == []
         assert history.designated_pivots_of(b.id, TODAY + 3 * DAY) == [pivot.id]
@@ -83,7 +84,7 @@ def test_teams_of_person_on_a_day(app: Flask, clock) -> None:
         second = make_team(org, "Beta")
         add_member(first, person, start_on=TODAY - 10 * DAY)
         add_member(second, person, "pivot", start_on=TODAY)
-        from elearning.services.teams import remove_from_team
+        from elearning.services.people.teams import remove_from_team
 
         clock.advance(days=4)
         remove_from_team(None, first, person)
@@ -100,7 +101,7 @@ def test_deactivated_person_leaves_counts_from_that_day(app: Flask, clock) -> No
         org = make_org()
         pivot = make_person(org=org, roles=("pivot",), start_on=TODAY - 10 * DAY)
         clock.advance(days=2)
-        people.deactivate(None, pivot)
+        accounts.deactivate(None, pivot)
         assert history.members_of(org.id, TODAY + DAY) == [pivot.id]
         assert history.designated_pivots_of(org.id, TODAY + DAY) == [pivot.id]
         assert history.members_of(org.id, TODAY + 2 * DAY) == []
@@ -115,6 +116,6 @@ def test_deactivation_day_follows_the_configured_time_zone(app: Flask, clock) ->
         # 02:00 UTC on 17 March is still 16 March, 22:00, in Québec.
         clock.set(dt.datetime(2026, 3, 17, 2, 0, tzinfo=dt.UTC))
         assert clock.today() == TODAY
-        people.deactivate(None, person)
+        accounts.deactivate(None, person)
         assert history.members_of(org.id, TODAY - DAY) == [person.id]
         assert history.members_of(org.id, TODAY) == []

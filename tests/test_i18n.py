@@ -123,7 +123,7 @@ def test_french_by_default_and_switch_on_every_page(app: Flask, client, account:
 
 
 def test_signed_in_choice_is_stored(app: Flask, account: str) -> None:
-    from elearning.services.people import get_person
+    from elearning.services.people.accounts import get_person
 
     client = signed_in_client(app, account, "correct horse battery staple")
     for path in PAGES:

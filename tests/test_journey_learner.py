@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 
-from elearning.services.demo_data import DEMO_PASSWORD
+from elearning.demo.data import DEMO_PASSWORD
 from tests.conftest import TODAY
 from tests.quiz_helpers import content_answers, post_answers, read_quiz_form
 from tests.web import sign_in

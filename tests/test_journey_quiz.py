@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from elearning.content import check_content
+from elearning.demo.data import DEMO_PASSWORD
 from elearning.extensions import db
 from elearning.models import Completion
-from elearning.services.demo_data import DEMO_PASSWORD
-from elearning.services.people import get_person
+from elearning.services.people.accounts import get_person
 from tests.conftest import PROJECT_ROOT
 from tests.quiz_helpers import content_answers, post_answers, read_quiz_form
 from tests.web import sign_in

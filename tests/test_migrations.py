@@ -11,9 +11,9 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from elearning import create_app
+from elearning.demo.build import load_demo
 from elearning.extensions import db
-from elearning.services.demo import load_demo
-from elearning.services.migrations import script_heads
+from elearning.services.schema import script_heads
 from tests.conftest import PROJECT_ROOT, settings
 from tests.factories import load_content
 

@@ -14,8 +14,9 @@ from werkzeug.datastructures import MultiDict
 
 from elearning.extensions import db
 from elearning.models import AuditEvent, Completion, ExtraAttempt, QuizAttempt
-from elearning.services import learning, quizzes
-from elearning.services.people import get_person
+from elearning.services.catalog import lookup
+from elearning.services.learning import quizzes
+from elearning.services.people.accounts import get_person
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 from tests.quiz_helpers import attempt_id_from, post_answers, read_quiz_form
 from tests.web import csrf_token, signed_in_client
@@ -161,8 +162,8 @@ def test_attempt_limit_and_the_extra_attempt_a_pivot_grants(app: Flask, learner:
 
 def test_shuffled_order_is_stable_within_an_attempt_and_changes_across_attempts(app: Flask, content: Path) -> None:
     with app.app_context():
-        ref = learning.find_module("mise-en-contexte")
-        quiz = learning.quiz_of(ref.version)
+        ref = lookup.find_module("mise-en-contexte")
+        quiz = lookup.quiz_of(ref.version)
         person = get_person(LEARNER)
         assert quizzes._orders(quiz, "seed") == quizzes._orders(quiz, "seed")
         orders = set()

@@ -13,7 +13,9 @@ from flask import Flask
 
 from elearning.extensions import db
 from elearning.models import Person
-from elearning.services import certificates, completion, learning, quizzes
+from elearning.services.catalog import lookup
+from elearning.services.certification import issuing
+from elearning.services.learning import completion, progress, quizzes
 from tests.content.helpers import VALID
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 
@@ -75,26 +77,26 @@ def build_world(app: Flask) -> World:
                 add_member(team, person, team_role)
             ids[key] = person.id
             emails[key] = person.email
-        ref = learning.find_module("mise-en-contexte")
-        quiz = learning.quiz_of(ref.version)
+        ref = lookup.find_module("mise-en-contexte")
+        quiz = lookup.quiz_of(ref.version)
         assert quiz is not None
         worker = db.session.get(Person, ids["worker"])
         attempt = quizzes.start_or_continue(worker, ref, quiz)
         wrong = {key: [attempt.choice_order[key][-1]] for key in attempt.question_order}
         quizzes.submit(worker, attempt, wrong)
         # Then the worker completes the core track and holds its certificate.
-        for module in learning.active_modules():
-            for section in learning.progress(worker.id, [module])[module.module.id].sections:
-                learning.record_view(worker, module, section)
+        for module in lookup.active_modules():
+            for section in progress.for_learner(worker.id, [module])[module.module.id].sections:
+                progress.record_view(worker, module, section)
         passing = quizzes.start_or_continue(worker, ref, quiz)
         quizzes.submit(
             worker,
             passing,
             {item.question.key: sorted(item.gradable.correct) for item in quizzes.shown_questions(passing)},
         )
-        for module in learning.active_modules():
+        for module in lookup.active_modules():
             completion.evaluate(worker, module)
-        issued = certificates.issue_due(worker)
+        issued = issuing.issue_due(worker)
         assert [c.track_id for c in issued], "the world's worker should hold a certificate"
         world = World(
             org_a=org_a.id,

@@ -9,8 +9,8 @@ from flask import current_app
 
 from elearning.cli.base import Group, transaction
 from elearning.content import CheckResult, check_content
-from elearning.services.content_sync import SyncRefused, sync_content
-from elearning.services.tracks_admin import reconcile_everyone
+from elearning.services.catalog.sync import SyncRefused, sync_content
+from elearning.services.certification.everyone import reconcile_everyone
 
 content = Group("content", help="Check and load the training content (modules/, quizzes/).")
 

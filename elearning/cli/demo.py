@@ -7,9 +7,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from elearning.cli.base import Command, echo_table, transaction
-from elearning.services.demo import load_demo
-from elearning.services.demo_data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
-from elearning.services.tracks_admin import reconcile_everyone
+from elearning.demo.build import load_demo
+from elearning.demo.data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
+from elearning.services.certification.everyone import reconcile_everyone
 
 
 @click.command("demo", cls=Command)

@@ -9,7 +9,8 @@ import click
 from elearning import clock
 from elearning.cli.base import DATE, Group, echo_table, transaction
 from elearning.roles import OrganizationKind
-from elearning.services import history, organizations
+from elearning.services import history
+from elearning.services.people import organizations
 
 orgs = Group("orgs", help="Create and list organizations.")
 

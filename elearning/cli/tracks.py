@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from elearning.cli.base import Group, transaction
-from elearning.services.tracks_admin import reconcile_everyone
+from elearning.services.certification.everyone import reconcile_everyone
 
 tracks = Group("tracks", help="Track assignments and certificates.")
 

@@ -8,8 +8,9 @@ import click
 
 from elearning import clock
 from elearning.cli.base import Group, echo_table, transaction
-from elearning.services import history, organizations, people
+from elearning.services import history
 from elearning.services.errors import Invalid
+from elearning.services.people import accounts, organizations
 
 users = Group("users", help="Create accounts, set their roles, deactivate them.")
 
@@ -46,14 +47,14 @@ def create(
     email: str, name: str, org_code: str | None, roles: tuple[str, ...], language: str, no_password: bool
 ) -> None:
     """Create an account. The password is read from a prompt, or twice from standard input."""
-    parsed = people.parse_roles(roles)
+    parsed = accounts.parse_roles(roles)
     organization = organizations.get_organization(org_code) if org_code else None
     if organization is None and any(role.needs_organization for role in parsed):
         raise Invalid("--org is required for the roles worker, pivot and coordinator")
-    people.normalize_email(email)
+    accounts.normalize_email(email)
     password = None if no_password else read_new_password()
     with transaction():
-        person = people.create_person(
+        person = accounts.create_person(
             None,
             email=email,
             full_name=name,
@@ -72,7 +73,7 @@ def list_(org_code: str | None) -> None:
     today = clock.today()
     only = organizations.get_organization(org_code).id if org_code else None
     rows = []
-    for person in people.list_people():
+    for person in accounts.list_people():
         organization = history.organization_of(person.id, today)
         if only is not None and (organization is None or organization.id != only):
             continue
@@ -95,11 +96,11 @@ def list_(org_code: str | None) -> None:
 @click.option("--org", "org_code", default=None, help="Organization (default: the current one); another moves them.")
 def set_roles(email: str, roles: tuple[str, ...], org_code: str | None) -> None:
     """Make the given roles the account's roles from today."""
-    parsed = people.parse_roles(roles)
+    parsed = accounts.parse_roles(roles)
     organization = organizations.get_organization(org_code) if org_code else None
-    person = people.get_person(email)
+    person = accounts.get_person(email)
     with transaction():
-        people.set_roles(None, person, parsed, organization)
+        accounts.set_roles(None, person, parsed, organization)
     click.echo(f"{person.email}: {', '.join(sorted(r.value for r in parsed))}")
 
 
@@ -107,7 +108,7 @@ def set_roles(email: str, roles: tuple[str, ...], org_code: str | None) -> None:
 @click.option("--email", required=True)
 def deactivate(email: str) -> None:
     """Deactivate an account; its history is kept."""
-    person = people.get_person(email)
+    person = accounts.get_person(email)
     with transaction():
-        people.deactivate(None, person)
+        accounts.deactivate(None, person)
     click.echo(f"deactivated {person.email}")

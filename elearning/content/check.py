@@ -6,7 +6,15 @@ from pathlib import Path
 
 from elearning.content.fields import Reporter
 from elearning.content.hashing import hash_files
-from elearning.content.model import CheckResult, ContentTree, Localized, Module, Quiz, Section, Track
+from elearning.content.model import (
+    CheckResult,
+    ContentTree,
+    Localized,
+    ModuleSource,
+    QuizSource,
+    SectionSource,
+    TrackSource,
+)
 from elearning.content.modules import ModuleDraft, SectionDraft, is_module_folder, read_module
 from elearning.content.quizzes import read_quiz
 from elearning.content.render import render_markdown
@@ -32,7 +40,7 @@ def check_content(root: Path, *, strict: bool = False) -> CheckResult:
     drafts = [draft for folder in module_folders if (draft := read_module(folder, reporter)) is not None]
     quizzes = _read_quizzes(root / "quizzes", module_slugs=module_slugs, reporter=reporter)
     tracks_path = modules_dir / "tracks.yml"
-    tracks: tuple[Track, ...] | None = ()
+    tracks: tuple[TrackSource, ...] | None = ()
     if tracks_path.is_file():
         tracks = read_tracks(tracks_path, module_slugs=module_slugs, reporter=reporter)
     if reporter.error_count or tracks is None:
@@ -55,9 +63,9 @@ def _module_folders(modules_dir: Path, reporter: Reporter) -> list[Path]:
     return folders
 
 
-def _read_quizzes(folder: Path, *, module_slugs: set[str], reporter: Reporter) -> dict[str, tuple[Quiz, bytes]]:
+def _read_quizzes(folder: Path, *, module_slugs: set[str], reporter: Reporter) -> dict[str, tuple[QuizSource, bytes]]:
     """The quizzes of ``quizzes/`` by module, with their file's bytes (a missing folder means no quiz)."""
-    quizzes: dict[str, tuple[Quiz, bytes]] = {}
+    quizzes: dict[str, tuple[QuizSource, bytes]] = {}
     if not folder.is_dir():
         return quizzes
     for path in sorted(folder.iterdir()):
@@ -73,7 +81,7 @@ def _read_quizzes(folder: Path, *, module_slugs: set[str], reporter: Reporter) -
     return quizzes
 
 
-def _build_module(draft: ModuleDraft, quiz_file: tuple[Quiz, bytes] | None) -> Module:
+def _build_module(draft: ModuleDraft, quiz_file: tuple[QuizSource, bytes] | None) -> ModuleSource:
     """The module with its sections rendered and its hash over all its files (and its quiz file)."""
     section_slugs = [section.slug for section in draft.sections]
     image_names = [image.name for image in draft.images]
@@ -83,7 +91,7 @@ def _build_module(draft: ModuleDraft, quiz_file: tuple[Quiz, bytes] | None) -> M
     if quiz_file is not None:
         quiz, data = quiz_file
         files.append((f"quizzes/{quiz.module}.yml", data))
-    return Module(
+    return ModuleSource(
         slug=draft.slug,
         version=draft.version,
         title=draft.title,
@@ -98,13 +106,15 @@ def _build_module(draft: ModuleDraft, quiz_file: tuple[Quiz, bytes] | None) -> M
     )
 
 
-def _build_section(module_slug: str, draft: SectionDraft, section_slugs: list[str], image_names: list[str]) -> Section:
+def _build_section(
+    module_slug: str, draft: SectionDraft, section_slugs: list[str], image_names: list[str]
+) -> SectionSource:
     def render(text: str) -> str:
         return render_markdown(text, module_slug=module_slug, section_slugs=section_slugs, image_names=image_names)
 
     markdown = draft.markdown
     html = Localized(render(markdown.fr), render(markdown.en) if markdown.en is not None else None)
-    return Section(
+    return SectionSource(
         slug=draft.slug,
         position=draft.position,
         title=draft.title,

@@ -1,4 +1,5 @@
-"""What a content tree is once checked: frozen dataclasses, the interface the sync and the reader consume.
+"""What a content tree is once checked: frozen dataclasses named *Source (the files, beside the models of the same
+name in the database), the interface the sync and the reader consume.
 
 Texts come per language (:class:`Localized`); rendered HTML is computed once, when the tree is checked, and is
 already sanitized. Hashes are hex SHA-256 digests of the files' raw bytes (see :mod:`elearning.content.hashing`).
@@ -49,7 +50,7 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class Section:
+class SectionSource:
     """One section of a module, in both languages. ``position`` is 1-based, in reading order."""
 
     slug: str
@@ -61,7 +62,7 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Choice:
+class ChoiceSource:
     id: str
     text: Localized
     correct: bool
@@ -69,11 +70,11 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class Question:
+class QuestionSource:
     id: str
     type: str  # "single" | "multiple" | "true_false"
     prompt: Localized
-    choices: tuple[Choice, ...]  # empty for true_false
+    choices: tuple[ChoiceSource, ...]  # empty for true_false
     answer: bool | None  # true_false only
     feedback: Localized
     prompt_html: Localized  # render_inline of prompt
@@ -86,26 +87,26 @@ class Question:
 
 
 @dataclass(frozen=True)
-class Quiz:
+class QuizSource:
     module: str
     pass_mark: int  # percent, 1-100
     attempts: int  # 0 = unlimited
     shuffle_questions: bool
     shuffle_choices: bool
     reveal: str  # never | after_passing | after_last_attempt | after_passing_or_last_attempt
-    questions: tuple[Question, ...]
+    questions: tuple[QuestionSource, ...]
     content_hash: str  # over the quiz file's bytes
 
 
 @dataclass(frozen=True)
-class Image:
+class ImageSource:
     name: str  # file name inside the module's images/ folder
     content_type: str
     data: bytes
 
 
 @dataclass(frozen=True)
-class Module:
+class ModuleSource:
     slug: str
     version: str
     title: Localized
@@ -113,14 +114,14 @@ class Module:
     minutes: int
     requires_review: bool
     change_note: Localized | None
-    sections: tuple[Section, ...]  # in reading order
-    images: tuple[Image, ...]  # sorted by name
-    quiz: Quiz | None
+    sections: tuple[SectionSource, ...]  # in reading order
+    images: tuple[ImageSource, ...]  # sorted by name
+    quiz: QuizSource | None
     content_hash: str  # over module.yml, every section file, every image and the quiz file
 
 
 @dataclass(frozen=True)
-class Track:
+class TrackSource:
     slug: str
     title: Localized
     modules: tuple[str, ...]  # module slugs, in order
@@ -131,10 +132,10 @@ class Track:
 
 @dataclass(frozen=True)
 class ContentTree:
-    modules: tuple[Module, ...]  # sorted by slug
-    tracks: tuple[Track, ...]  # in file order
+    modules: tuple[ModuleSource, ...]  # sorted by slug
+    tracks: tuple[TrackSource, ...]  # in file order
 
-    def module(self, slug: str) -> Module | None:
+    def module(self, slug: str) -> ModuleSource | None:
         """The module named ``slug``, if any."""
         return next((module for module in self.modules if module.slug == slug), None)
 

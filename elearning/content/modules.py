@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from elearning.content.fields import LANGUAGES, FileReader, Reporter, is_slug
-from elearning.content.model import Image, Localized
+from elearning.content.model import ImageSource, Localized
 from elearning.content.sections import check_section_text
 from elearning.content.yaml_loader import Entry
 
@@ -51,7 +51,7 @@ class ModuleDraft:
     requires_review: bool
     change_note: Localized | None
     sections: list[SectionDraft]
-    images: list[Image]
+    images: list[ImageSource]
     files: list[tuple[str, bytes]] = field(default_factory=list)  # root-relative path and bytes, for the hash
 
 
@@ -227,9 +227,9 @@ def _section_text(
     return text
 
 
-def _read_images(folder: Path, *, base: str, reporter: Reporter) -> tuple[list[Image], set[str]]:
+def _read_images(folder: Path, *, base: str, reporter: Reporter) -> tuple[list[ImageSource], set[str]]:
     """The supported images of ``images/``, by name, and the names of all its files (for link checks)."""
-    images: list[Image] = []
+    images: list[ImageSource] = []
     names: set[str] = set()
     if not folder.exists():
         return images, names
@@ -255,7 +255,7 @@ def _read_images(folder: Path, *, base: str, reporter: Reporter) -> tuple[list[I
         if content_type == "image/svg+xml" and _SVG_ACTIVE_RE.search(data):
             reporter.error(where, 1, "SVG image holds a script, an event handler or a javascript: link")
             continue
-        images.append(Image(path.name, content_type, data))
+        images.append(ImageSource(path.name, content_type, data))
     return images, names
 
 

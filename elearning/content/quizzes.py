@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from elearning.content.fields import FileReader, Reporter
 from elearning.content.hashing import hash_bytes
-from elearning.content.model import Choice, Localized, Question, Quiz
+from elearning.content.model import ChoiceSource, Localized, QuestionSource, QuizSource
 from elearning.content.render import render_inline
 from elearning.content.yaml_loader import Entry, Mapping, Scalar
 
@@ -25,7 +25,7 @@ _QUIZ_KEYS = (
 _CHOICE_KEYS = ("id", "text")
 
 
-def read_quiz(file_name: str, data: bytes, *, module_slugs: Collection[str], reporter: Reporter) -> Quiz | None:
+def read_quiz(file_name: str, data: bytes, *, module_slugs: Collection[str], reporter: Reporter) -> QuizSource | None:
     """Check one quiz file (``quizzes/<file_name>`` holding ``data``); the quiz when it had no error."""
     where = f"quizzes/{file_name}"
     errors_before = reporter.error_count
@@ -54,7 +54,7 @@ def read_quiz(file_name: str, data: bytes, *, module_slugs: Collection[str], rep
         or questions is None
     ):
         return None
-    return Quiz(
+    return QuizSource(
         module=module,
         pass_mark=pass_mark,
         attempts=attempts,
@@ -79,7 +79,7 @@ def _module(reader: FileReader, entry: Entry | None, *, file_name: str, module_s
     return module
 
 
-def _questions(reader: FileReader, entry: Entry | None) -> tuple[Question, ...] | None:
+def _questions(reader: FileReader, entry: Entry | None) -> tuple[QuestionSource, ...] | None:
     if entry is None:
         return None
     sequence = reader.sequence(entry.value, what="questions")
@@ -88,7 +88,7 @@ def _questions(reader: FileReader, entry: Entry | None) -> tuple[Question, ...] 
     if not sequence.items:
         reader.error(entry.key_line, "questions: a quiz needs at least one question")
         return None
-    questions: list[Question] = []
+    questions: list[QuestionSource] = []
     first_line: dict[str, int] = {}
     complete = True
     for number, item in enumerate(sequence.items, start=1):
@@ -113,7 +113,7 @@ def _questions(reader: FileReader, entry: Entry | None) -> tuple[Question, ...] 
     return tuple(questions) if complete else None
 
 
-def _question(reader: FileReader, mapping: Mapping, *, number: int) -> Question | None:
+def _question(reader: FileReader, mapping: Mapping, *, number: int) -> QuestionSource | None:
     entries = mapping.entries
     kind = reader.one_of(entries.get("type"), QUESTION_TYPES, what=f"question {number}: type")
     identifier = reader.slug(entries.get("id"), what=f"question {number}: id")
@@ -130,7 +130,7 @@ def _question(reader: FileReader, mapping: Mapping, *, number: int) -> Question 
             reader.error(entry.key_line, f"{what}: a {kind} question has {expected}")
     prompt = reader.localized(entries.get("prompt"), what=f"{what}: prompt")
     feedback = reader.localized(entries.get("feedback"), what=f"{what}: feedback")
-    choices: tuple[Choice, ...] | None = ()
+    choices: tuple[ChoiceSource, ...] | None = ()
     answer: bool | None = None
     if kind == "true_false":
         answer = reader.boolean(entries.get("answer"), what=f"{what}: answer")
@@ -140,7 +140,7 @@ def _question(reader: FileReader, mapping: Mapping, *, number: int) -> Question 
         return None
     if kind == "true_false" and answer is None:
         return None
-    return Question(
+    return QuestionSource(
         id=identifier,
         type=kind,
         prompt=prompt,
@@ -152,13 +152,13 @@ def _question(reader: FileReader, mapping: Mapping, *, number: int) -> Question 
     )
 
 
-def _choices(reader: FileReader, entry: Entry | None, *, kind: str, what: str) -> tuple[Choice, ...] | None:
+def _choices(reader: FileReader, entry: Entry | None, *, kind: str, what: str) -> tuple[ChoiceSource, ...] | None:
     if entry is None:
         return None
     sequence = reader.sequence(entry.value, what=f"{what}: choices")
     if sequence is None:
         return None
-    choices: list[Choice] = []
+    choices: list[ChoiceSource] = []
     first_line: dict[str, int] = {}
     complete = True
     for number, item in enumerate(sequence.items, start=1):
@@ -181,7 +181,7 @@ def _choices(reader: FileReader, entry: Entry | None, *, kind: str, what: str) -
             complete = False
             continue
         first_line[identifier] = line
-        choices.append(Choice(id=identifier, text=text, correct=correct, text_html=_inline(text)))
+        choices.append(ChoiceSource(id=identifier, text=text, correct=correct, text_html=_inline(text)))
     if len(sequence.items) < 2:
         reader.error(entry.key_line, f"{what}: a question needs at least two choices")
         return None

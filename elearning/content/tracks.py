@@ -6,7 +6,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from elearning.content.fields import FileReader, Reporter
-from elearning.content.model import Track
+from elearning.content.model import TrackSource
 from elearning.content.yaml_loader import Entry, Scalar
 from elearning.roles import ORGANIZATION_ROLES
 
@@ -16,7 +16,7 @@ _TRACK_KEYS = ("slug", "title", "modules", "assigned_to", "validity_months", "da
 PATH = "modules/tracks.yml"
 
 
-def read_tracks(path: Path, *, module_slugs: Collection[str], reporter: Reporter) -> tuple[Track, ...] | None:
+def read_tracks(path: Path, *, module_slugs: Collection[str], reporter: Reporter) -> tuple[TrackSource, ...] | None:
     """Check the tracks file, reporting every problem; the tracks in file order when it had no error."""
     errors_before = reporter.error_count
     reader = FileReader(PATH, reporter)
@@ -29,7 +29,7 @@ def read_tracks(path: Path, *, module_slugs: Collection[str], reporter: Reporter
     sequence = reader.sequence(entry.value, what="tracks") if entry is not None else None
     if sequence is None:
         return None
-    tracks: list[Track] = []
+    tracks: list[TrackSource] = []
     first_line: dict[str, int] = {}
     for number, item in enumerate(sequence.items, start=1):
         track = reader.mapping(item, what=f"track {number}")
@@ -53,7 +53,7 @@ def read_tracks(path: Path, *, module_slugs: Collection[str], reporter: Reporter
             reader.error(entries["modules"].key_line, f"{what}: a track needs at least one module")
         if slug is None or title is None or modules is None or roles is None or validity is None or days is None:
             continue
-        tracks.append(Track(slug, title, modules, roles, validity, days))
+        tracks.append(TrackSource(slug, title, modules, roles, validity, days))
     if reporter.error_count > errors_before:
         return None
     return tuple(tracks)

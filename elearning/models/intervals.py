@@ -24,9 +24,6 @@ class Dated:
         """SQL condition: the fact holds on ``day``."""
         return sa.and_(cls.start_on <= day, sa.or_(cls.end_on.is_(None), cls.end_on > day))
 
-    def is_current(self, day: dt.date) -> bool:
-        return self.start_on <= day and (self.end_on is None or day < self.end_on)
-
 
 def partial_unique_index(name: str, *columns: str, where: str) -> sa.Index:
     """A unique index over ``columns`` among the rows matching ``where`` (SQLite and PostgreSQL)."""

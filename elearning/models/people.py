@@ -30,10 +30,6 @@ class Person(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
-    @property
-    def is_deactivated(self) -> bool:
-        return self.deactivated_at is not None
-
     def __repr__(self) -> str:
         return f"<Person {self.id}>"
 

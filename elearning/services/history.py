@@ -32,11 +32,6 @@ def active_on(day: dt.date) -> sa.ColumnElement[bool]:
     return sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
 
 
-def organization_member_on(day: dt.date) -> sa.ColumnElement[bool]:
-    """SQL condition on :class:`Organization`: it took part in the Table on ``day``."""
-    return sa.and_(Organization.joined_on <= day, sa.or_(Organization.left_on.is_(None), Organization.left_on > day))
-
-
 def members_on(day: dt.date) -> sa.Select[tuple[int, int]]:
     """(organization id, person id) of every active member of every organization on ``day``."""
     return (
@@ -80,13 +75,6 @@ def targets_on(day: dt.date) -> sa.Select[tuple[int, int]]:
         .subquery()
     )
     return sa.select(ranked.c.organization_id, ranked.c.value).where(ranked.c.rank == 1)
-
-
-def team_memberships_on(day: dt.date) -> sa.Select[tuple[int, int, str]]:
-    """(team id, person id, role in team) of every team membership holding on ``day``."""
-    return sa.select(TeamMembership.team_id, TeamMembership.person_id, TeamMembership.role).where(
-        TeamMembership.holds_on(day)
-    )
 
 
 # -- one organization or person ------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from elearning import permissions
 from elearning.i18n import page_language
 from elearning.permissions import Viewer
 from elearning.roles import Role
-from elearning.services.certificates import display_code
-from elearning.services.learning import STATUS_LABELS, Status
+from elearning.services.certification.codes import display_code
+from elearning.services.learning.progress import ModuleStatus
+from elearning.web.labels import MODULE_STATUS_LABELS
 from elearning.web.visitors import current_person, current_viewer
 
 
@@ -87,7 +88,7 @@ def init_app(app: Flask) -> None:
         current_viewer=current_viewer,
         current_person=current_person,
         role_labels=role_labels,
-        status_label=lambda status: STATUS_LABELS[Status(status)],
+        status_label=lambda status: MODULE_STATUS_LABELS[ModuleStatus(status)],
         format_date=format_day,
         certificate_code=display_code,
         format_datetime=format_moment,

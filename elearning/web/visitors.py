@@ -1,7 +1,7 @@
 """Who is asking: the sign-in cookie resolved to a server-side session, and the viewer's roles for today.
 
 The cookie ``elearning_session`` holds only a random reference; Flask-Login loads the person through
-:func:`elearning.services.sessions.resume_session`. Flask's own cookie (``elearning_prefs``) holds the CSRF
+:func:`elearning.services.people.sessions.resume_session`. Flask's own cookie (``elearning_prefs``) holds the CSRF
 token, flashed messages and a visitor's language, never an identity.
 """
 
@@ -17,8 +17,8 @@ from elearning.extensions import db, login_manager
 from elearning.i18n import requested_language
 from elearning.models import Person
 from elearning.permissions import ANONYMOUS, Viewer
-from elearning.services import sessions
-from elearning.services.viewers import load_viewer
+from elearning.services.people import sessions
+from elearning.services.people.viewers import load_viewer
 
 AUTH_COOKIE = "elearning_session"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from elearning.services.demo_data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
+from elearning.demo.data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
 from tests.quiz_helpers import content_answers
 
 #: The demo accounts the page list signs in as (README: password ``formation-demo``), by role.

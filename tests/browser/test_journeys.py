@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from elearning.services.demo_data import DEMO_PASSWORD
+from elearning.demo.data import DEMO_PASSWORD
 from tests.browser.actions import LOGOUT_FORM, QUIZ_FORM, fill_sign_in, quiz_answers, submit
 from tests.browser.browsing import Browsing
 from tests.browser.keyboard import answer_quiz_by_keyboard

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from elearning.services.demo_data import DEMO_PASSWORD
+from elearning.demo.data import DEMO_PASSWORD
 from tests.browser.actions import DEMO_ACCOUNTS, LANGUAGE_FORM
 from tests.browser.browsing import Browsing
 from tests.browser.keyboard import answer_by_keyboard, tab_to

@@ -1,0 +1,91 @@
+"""The demo's past: people read modules, fail and pass quizzes and earn certificates, on past days.
+
+Each step runs with the clock moved to its day, through the same services a person's requests use, so the
+history is exactly what the platform would have recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from elearning import clock
+from elearning.demo.data import Certify, Progress
+from elearning.extensions import db
+from elearning.models import Person, Track, TrackModule
+from elearning.services.catalog import lookup
+from elearning.services.certification import issuing
+from elearning.services.errors import NotFound
+from elearning.services.learning import completion, progress, quizzes
+
+#: The hour of the day the demo's past work happens (local time).
+WORK_HOUR = 10
+
+
+def _moment(days_ago: int, minutes: int = 0) -> dt.datetime:
+    today = clock.today()
+    local = clock.get_clock().start_of_day(today - dt.timedelta(days=days_ago))
+    return local + dt.timedelta(hours=WORK_HOUR, minutes=minutes)
+
+
+def _answer(person: Person, ref: lookup.ModuleRef, *, right: bool) -> None:
+    quiz = lookup.quiz_of(ref.version)
+    if quiz is None:
+        return
+    attempt = quizzes.start_or_continue(person, ref, quiz)
+    answers = {}
+    for item in quizzes.shown_questions(attempt):
+        correct = sorted(item.gradable.correct)
+        wrong = [key for key in item.gradable.choice_keys if key not in item.gradable.correct][:1]
+        answers[item.question.key] = correct if right else wrong
+    quizzes.submit(person, attempt, answers)
+
+
+def _read(person: Person, ref: lookup.ModuleRef, count: int | None = None) -> None:
+    sections = progress.for_learner(person.id, [ref])[ref.module.id].sections
+    for section in sections[:count]:
+        progress.record_view(person, ref, section)
+
+
+def _certify(person: Person, step: Certify) -> None:
+    track = db.session.scalar(sa.select(Track).where(Track.slug == step.track))
+    if track is None:
+        return
+    module_ids = list(
+        db.session.scalars(
+            sa.select(TrackModule.module_id).where(TrackModule.track_id == track.id).order_by(TrackModule.position)
+        )
+    )
+    refs = {ref.module.id: ref for ref in lookup.active_modules()}
+    for minutes, module_id in enumerate(module_ids):
+        ref = refs.get(module_id)
+        if ref is None:
+            continue
+        with clock.travel(_moment(step.days_ago, minutes * 20)):
+            _read(person, ref)
+            _answer(person, ref, right=True)
+            completion.evaluate(person, ref)
+    with clock.travel(_moment(step.days_ago, 120)):
+        issuing.issue_due(person)
+
+
+def _progress(person: Person, step: Progress) -> None:
+    try:
+        ref = lookup.find_module(step.module)
+    except NotFound:
+        return
+    with clock.travel(_moment(step.days_ago)):
+        _read(person, ref, step.sections_read)
+        for _ in range(step.failed_attempts):
+            _answer(person, ref, right=False)
+
+
+def live(person: Person, history: tuple[Certify | Progress, ...]) -> None:
+    """Replay a demo person's history (nothing when the content is not loaded). The caller commits."""
+    for step in history:
+        if isinstance(step, Certify):
+            _certify(person, step)
+        else:
+            _progress(person, step)
+    db.session.flush()

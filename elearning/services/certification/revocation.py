@@ -1,0 +1,96 @@
+"""Revoking a certificate (the Table, an Admin) and reissuing a corrected copy (an Admin)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from elearning import clock
+from elearning.extensions import db
+from elearning.models import Certificate, Person
+from elearning.services.audit import record
+from elearning.services.certification import codes
+from elearning.services.errors import Conflict, Invalid
+
+MAX_REASON = 500
+
+
+def _check_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise Invalid(_l("Give the reason for the revocation."), field="reason")
+    if len(reason) > MAX_REASON:
+        raise Invalid(_l("The reason must have at most %(max)s characters.", max=MAX_REASON), field="reason")
+    return reason
+
+
+def _mark_revoked(actor: Person, certificate: Certificate, reason: str) -> None:
+    certificate.revoked_at = clock.now()
+    certificate.revoked_by_id = actor.id
+    certificate.revocation_reason = reason
+
+
+def revoke(actor: Person, certificate: Certificate, reason: str) -> None:
+    """Revoke from now on, with a reason; the verification page says "revoked" from then on."""
+    reason = _check_reason(reason)
+    if certificate.revoked_at is not None:
+        raise Conflict(_l("This certificate is already revoked."))
+    _mark_revoked(actor, certificate, reason)
+    db.session.flush()
+    record(
+        "certificate.revoked",
+        actor=actor,
+        subject=db.session.get(Person, certificate.person_id),
+        object_type="certificate",
+        object_id=certificate.id,
+    )
+
+
+REISSUED = "reissued"
+
+
+def reissue(actor: Person, certificate: Certificate, holder_name: str) -> Certificate:
+    """A corrected copy (e.g. the name) with a new code; the old one is revoked with the reason "reissued".
+
+    The new certificate keeps the old one's dates and counts as the next cycle of the same track.
+    """
+    name = " ".join((holder_name or "").split())
+    if not name or len(name) > 200:
+        raise Invalid(_l("A full name of 1 to %(max)s characters is required.", max=200), field="name")
+    if certificate.revoked_at is not None:
+        raise Conflict(_l("This certificate is revoked: it cannot be reissued."))
+    last_cycle = db.session.scalar(
+        sa.select(sa.func.max(Certificate.cycle)).where(
+            Certificate.person_id == certificate.person_id, Certificate.track_id == certificate.track_id
+        )
+    )
+    _mark_revoked(actor, certificate, REISSUED)
+    copy = Certificate(
+        person_id=certificate.person_id,
+        track_id=certificate.track_id,
+        cycle=(last_cycle or certificate.cycle) + 1,
+        code=codes.new_code(),
+        holder_name=name,
+        organization_id=certificate.organization_id,
+        organization_name_fr=certificate.organization_name_fr,
+        organization_name_en=certificate.organization_name_en,
+        track_title_fr=certificate.track_title_fr,
+        track_title_en=certificate.track_title_en,
+        validity_months=certificate.validity_months,
+        issued_on=clock.today(),
+        valid_from=certificate.valid_from,
+        expires_on=certificate.expires_on,
+        renews_id=certificate.id,
+        created_at=clock.now(),
+    )
+    db.session.add(copy)
+    db.session.flush()
+    record(
+        "certificate.reissued",
+        actor=actor,
+        subject=db.session.get(Person, certificate.person_id),
+        object_type="certificate",
+        object_id=copy.id,
+        details={"replaces": certificate.id},
+    )
+    return copy

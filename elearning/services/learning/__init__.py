@@ -1,0 +1,1 @@
+"""A learner's work: certification cycles, progress on modules, quiz attempts, completions."""

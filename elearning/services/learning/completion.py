@@ -1,0 +1,46 @@
+"""When a learner completes a module version: every section viewed and its quiz passed (or no quiz)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from elearning.extensions import db
+from elearning.models import Person, Quiz, QuizAttempt
+from elearning.services.catalog import lookup
+from elearning.services.learning import progress
+
+
+def passing_attempt(person_id: int, quiz: Quiz, since: dt.datetime | None = None) -> QuizAttempt | None:
+    """The learner's best passing attempt, submitted since ``since``, on a quiz with the same content as
+    ``quiz`` (a pass carries over to every version whose quiz did not change)."""
+    query = sa.select(QuizAttempt).where(
+        QuizAttempt.person_id == person_id,
+        QuizAttempt.quiz_hash == quiz.content_hash,
+        QuizAttempt.passed.is_(True),
+    )
+    if since is not None:
+        query = query.where(QuizAttempt.submitted_at >= since)
+    return db.session.scalar(query.order_by(QuizAttempt.score.desc(), QuizAttempt.id).limit(1))
+
+
+def evaluate(person: Person, ref: lookup.ModuleRef) -> bool:
+    """Record the completion of the module's current version when its conditions hold; True when recorded
+    by this call. The caller commits.
+
+    Call it after committing the view or the submission that may complete the module, in a new transaction:
+    when the last section view and the passing submission race, each then sees its own write and whichever
+    evaluates last sees both, so the completion is never missed; the insert cannot happen twice (unique key,
+    ``ON CONFLICT DO NOTHING``)."""
+    item = progress.for_learner(person.id, [ref])[ref.module.id]
+    if item.completion is not None or not item.all_viewed:
+        return False
+    quiz = lookup.quiz_of(ref.version)
+    score = None
+    if quiz is not None:
+        attempt = passing_attempt(person.id, quiz, item.since)
+        if attempt is None:
+            return False
+        score = attempt.score
+    return progress.record_completion(person, ref, score)

@@ -1,0 +1,419 @@
+"""Taking a quiz: attempts fixed at start, answers saved as one goes, graded once on the server.
+
+An attempt stores its quiz (hence the module version), the pass mark and the order of questions and choices
+shown. Submitting grades against that, even if the content changed meanwhile. The grading write is a
+conditional update (``submitted_at IS NULL``): a double click, a resent form or a second tab produce one
+graded attempt, and the repeat shows that same result. Only submitted attempts count against the limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from elearning import clock
+from elearning.content.question_types import QUESTION_TYPES, AnswerError, GradableQuestion, TrueFalse, grade, score
+from elearning.extensions import db
+from elearning.models import Choice, ExtraAttempt, Person, Question, Quiz, QuizAttempt
+from elearning.services.audit import record
+from elearning.services.catalog import lookup
+from elearning.services.errors import Conflict, Invalid, NotFound
+from elearning.services.learning import cycles
+
+#: Default of :func:`allowance`'s ``since``: the learner's current cycle on the module.
+CURRENT_CYCLE = object()
+
+REVEAL_NEVER = "never"
+REVEAL_AFTER_PASSING = "after_passing"
+REVEAL_AFTER_LAST_ATTEMPT = "after_last_attempt"
+REVEAL_EITHER = "after_passing_or_last_attempt"
+
+
+class NoAttemptsLeft(Conflict):
+    """Every allowed attempt was submitted without a pass."""
+
+
+@dataclass(frozen=True)
+class ShownChoice:
+    key: str
+    choice: Choice | None  # None for true/false
+    label_key: str | None = None  # "true" / "false"
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    question: Question
+    choices: tuple[ShownChoice, ...]
+    several: bool
+    gradable: GradableQuestion
+
+
+@dataclass(frozen=True)
+class Allowance:
+    used: int
+    allowed: int | None  # None: unlimited
+    passed: bool
+
+    @property
+    def exhausted(self) -> bool:
+        return not self.passed and self.allowed is not None and self.used >= self.allowed
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt: QuizAttempt
+    questions: tuple[ShownQuestion, ...]
+    allowance: Allowance
+    reveal_answers: bool
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def _questions(quiz_id: int) -> tuple[dict[str, Question], dict[int, list[Choice]]]:
+    questions = {q.key: q for q in db.session.scalars(sa.select(Question).where(Question.quiz_id == quiz_id))}
+    choices: dict[int, list[Choice]] = defaultdict(list)
+    for choice in db.session.scalars(
+        sa.select(Choice).join(Question).where(Question.quiz_id == quiz_id).order_by(Choice.position)
+    ):
+        choices[choice.question_id].append(choice)
+    return questions, choices
+
+
+def _gradable(question: Question, choices: list[Choice]) -> GradableQuestion:
+    if question.kind == TrueFalse.name:
+        return GradableQuestion(
+            question.key, question.kind, TrueFalse.CHOICES, TrueFalse.correct(bool(question.answer))
+        )
+    return GradableQuestion(
+        question.key,
+        question.kind,
+        tuple(choice.key for choice in choices),
+        frozenset(choice.key for choice in choices if choice.correct),
+    )
+
+
+def shown_questions(attempt: QuizAttempt) -> tuple[ShownQuestion, ...]:
+    """The attempt's questions and choices in the order it fixed (two queries)."""
+    questions, choices = _questions(attempt.quiz_id)
+    shown = []
+    for key in attempt.question_order:
+        question = questions[key]
+        own = {choice.key: choice for choice in choices[question.id]}
+        order = attempt.choice_order.get(key, [])
+        if question.kind == TrueFalse.name:
+            listed = tuple(ShownChoice(value, None, value) for value in order)
+        else:
+            listed = tuple(ShownChoice(choice_key, own[choice_key]) for choice_key in order)
+        shown.append(
+            ShownQuestion(
+                question=question,
+                choices=listed,
+                several=QUESTION_TYPES[question.kind].several,
+                gradable=_gradable(question, choices[question.id]),
+            )
+        )
+    return tuple(shown)
+
+
+def allowance(
+    person_id: int, module_id: int, quiz: Quiz, since: dt.datetime | object | None = CURRENT_CYCLE
+) -> Allowance:
+    """Attempts submitted in the learner's current cycle on this module, and the number allowed (the quiz's
+    limit plus the extra attempts granted in this cycle). ``since`` overrides the cycle start."""
+    start = cycles.module_starts_of(person_id).get(module_id) if since is CURRENT_CYCLE else since
+    attempts = sa.select(QuizAttempt.passed, QuizAttempt.quiz_hash).where(
+        QuizAttempt.person_id == person_id,
+        QuizAttempt.module_id == module_id,
+        QuizAttempt.submitted_at.is_not(None),
+    )
+    grants = (
+        sa.select(sa.func.count())
+        .select_from(ExtraAttempt)
+        .where(ExtraAttempt.person_id == person_id, ExtraAttempt.module_id == module_id)
+    )
+    if start is not None:
+        attempts = attempts.where(QuizAttempt.submitted_at >= start)
+        grants = grants.where(ExtraAttempt.granted_at >= start)
+    rows = db.session.execute(attempts).all()
+    extra = db.session.scalar(grants) or 0
+    passed = any(row.passed and row.quiz_hash == quiz.content_hash for row in rows)
+    allowed = None if quiz.attempt_limit == 0 else quiz.attempt_limit + extra
+    return Allowance(used=len(rows), allowed=allowed, passed=passed)
+
+
+def reveals_answers(quiz_reveal: str, attempt: QuizAttempt, after: Allowance) -> bool:
+    """Whether the result page shows the correct answers, per the quiz's setting."""
+    if attempt.submitted_at is None:
+        return False
+    passed = bool(attempt.passed)
+    last = after.exhausted
+    return {
+        REVEAL_NEVER: False,
+        REVEAL_AFTER_PASSING: passed,
+        REVEAL_AFTER_LAST_ATTEMPT: last,
+        REVEAL_EITHER: passed or last,
+    }.get(quiz_reveal, False)
+
+
+def open_attempt_of(person_id: int, module_id: int) -> QuizAttempt | None:
+    return db.session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.person_id == person_id,
+            QuizAttempt.module_id == module_id,
+            QuizAttempt.submitted_at.is_(None),
+            QuizAttempt.discarded_at.is_(None),
+        )
+    )
+
+
+def get_attempt(person: Person, attempt_id: int, ref: lookup.ModuleRef) -> QuizAttempt:
+    """One of the person's own attempts at this module; :class:`NotFound` otherwise (another person's too)."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.person_id != person.id or attempt.module_id != ref.module.id:
+        raise NotFound(_l("This attempt does not exist."))
+    return attempt
+
+
+def attempts_of(person_id: int, module_ids: list[int]) -> list[QuizAttempt]:
+    """Submitted attempts of a person at these modules, newest first."""
+    if not module_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(
+                QuizAttempt.person_id == person_id,
+                QuizAttempt.module_id.in_(module_ids),
+                QuizAttempt.submitted_at.is_not(None),
+            )
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+
+
+# -- starting --------------------------------------------------------------------------------------------
+
+
+def _orders(quiz: Quiz, seed: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The order of questions and of each question's choices, shuffled when the quiz says so (seeded, so an
+    attempt's order is reproducible and differs from one attempt to the next)."""
+    questions, choices = _questions(quiz.id)
+    rng = random.Random(seed)
+    question_keys = [q.key for q in sorted(questions.values(), key=lambda q: q.position)]
+    if quiz.shuffle_questions:
+        rng.shuffle(question_keys)
+    choice_order: dict[str, list[str]] = {}
+    for key in question_keys:
+        question = questions[key]
+        keys = (
+            list(TrueFalse.CHOICES)
+            if question.kind == TrueFalse.name
+            else [choice.key for choice in choices[question.id]]
+        )
+        if quiz.shuffle_choices and question.kind != TrueFalse.name:
+            rng.shuffle(keys)
+        choice_order[key] = keys
+    return question_keys, choice_order
+
+
+def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: Quiz) -> QuizAttempt:
+    """The learner's open attempt at the module's current quiz, started when there is none.
+
+    An open attempt on a superseded version is discarded (never counted). Raises :class:`NoAttemptsLeft`
+    when every allowed attempt was used without a pass. Two tabs opening at once share one attempt (a
+    unique index on open attempts; the loser reads the winner's). The caller commits.
+    """
+    current = open_attempt_of(person.id, ref.module.id)
+    if current is not None and current.quiz_id == quiz.id:
+        return current
+    if current is not None:
+        current.discarded_at = clock.now()
+        record(
+            "quiz.attempt_discarded",
+            actor=person,
+            subject=person,
+            object_type="quiz_attempt",
+            object_id=current.id,
+            details={"reason": "new_version"},
+        )
+        db.session.flush()
+    if allowance(person.id, ref.module.id, quiz).exhausted:
+        raise NoAttemptsLeft(_l("No attempts left: ask your pivot for one more attempt."))
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(QuizAttempt.person_id == person.id, QuizAttempt.module_id == ref.module.id)
+        )
+        or 0
+    ) + 1
+    question_order, choice_order = _orders(quiz, f"{person.id}:{ref.module.id}:{quiz.id}:{number}")
+    attempt = QuizAttempt(
+        person_id=person.id,
+        module_id=ref.module.id,
+        quiz_id=quiz.id,
+        quiz_hash=quiz.content_hash,
+        pass_mark=quiz.pass_mark,
+        question_order=question_order,
+        choice_order=choice_order,
+        answers={},
+        started_at=clock.now(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        winner = open_attempt_of(person.id, ref.module.id)
+        if winner is None:
+            raise
+        return winner
+    return attempt
+
+
+# -- answering -------------------------------------------------------------------------------------------
+
+
+def parse_answers(
+    shown: tuple[ShownQuestion, ...], raw: Mapping[str, list[str]], *, complete: bool
+) -> dict[str, list[str]]:
+    """Turn form values (question key -> selected choice keys) into checked answers.
+
+    Raises :class:`Invalid` naming the question when an answer does not belong to it, or (``complete``) when
+    a question has no answer. Keys that name no question of the attempt are refused too.
+    """
+    known = {item.question.key for item in shown}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise Invalid(_l("These answers name no question of this attempt: %(keys)s.", keys=", ".join(unknown)))
+    answers: dict[str, list[str]] = {}
+    missing = []
+    for position, item in enumerate(shown, 1):
+        selected = [value for value in raw.get(item.question.key, []) if value]
+        if not selected:
+            missing.append(str(position))
+            continue
+        try:
+            QUESTION_TYPES[item.question.kind].check(item.gradable, frozenset(selected))
+        except AnswerError:
+            raise Invalid(
+                _l("The answer to question %(number)s is not one of its choices.", number=position),
+                field=item.question.key,
+            ) from None
+        answers[item.question.key] = sorted(set(selected))
+    if complete and missing:
+        raise Invalid(
+            _l("Answer every question before submitting. Not answered: %(numbers)s.", numbers=", ".join(missing))
+        )
+    return answers
+
+
+def _check_open(attempt: QuizAttempt) -> None:
+    if attempt.discarded_at is not None:
+        raise Conflict(_l("This attempt was closed because the module changed. Open the quiz again."))
+
+
+def save_answers(person: Person, attempt: QuizAttempt, raw: Mapping[str, list[str]]) -> None:
+    """Keep the answers given so far (nothing is submitted). The caller commits."""
+    _check_open(attempt)
+    if attempt.submitted_at is not None:
+        raise Conflict(_l("This attempt was already submitted."))
+    answers = parse_answers(shown_questions(attempt), raw, complete=False)
+    attempt.answers = answers
+    attempt.saved_at = clock.now()
+
+
+def _write_grade(attempt_id: int, values: dict[str, object]) -> bool:
+    """The grading write: accepted only while the attempt is still open (the database decides, once)."""
+    result = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(
+            QuizAttempt.id == attempt_id,
+            QuizAttempt.submitted_at.is_(None),
+            QuizAttempt.discarded_at.is_(None),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def submit(person: Person, attempt: QuizAttempt, raw: Mapping[str, list[str]]) -> AttemptResult:
+    """Grade the attempt against what it stored and record the result, exactly once.
+
+    A repeated submission (double click, resent form, second tab) returns the first result, unchanged.
+    Raises :class:`Invalid` for answers that do not fit and :class:`Conflict` for a
+    discarded attempt, changing nothing. The caller commits.
+    """
+    _check_open(attempt)
+    shown = shown_questions(attempt)
+    if attempt.submitted_at is not None:
+        return result_of(attempt, shown=shown)
+    answers = parse_answers(shown, raw, complete=True)
+    results = {item.question.key: grade(item.gradable, frozenset(answers[item.question.key])) for item in shown}
+    percent = score(list(results.values()))
+    passed = percent >= attempt.pass_mark
+    accepted = _write_grade(
+        attempt.id,
+        {
+            "answers": answers,
+            "results": results,
+            "score": percent,
+            "passed": passed,
+            "submitted_at": clock.now(),
+        },
+    )
+    db.session.refresh(attempt)
+    if not accepted:  # another request graded (or discarded) it between our read and our write
+        _check_open(attempt)
+        return result_of(attempt, shown=shown)
+    record(
+        "quiz.attempt_submitted",
+        actor=person,
+        subject=person,
+        object_type="quiz_attempt",
+        object_id=attempt.id,
+        details={"score": percent, "passed": passed, "module_id": attempt.module_id},
+    )
+    return result_of(attempt, shown=shown)
+
+
+def result_of(attempt: QuizAttempt, *, shown: tuple[ShownQuestion, ...] | None = None) -> AttemptResult:
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    assert quiz is not None
+    after = allowance(attempt.person_id, attempt.module_id, quiz)
+    return AttemptResult(
+        attempt=attempt,
+        questions=shown if shown is not None else shown_questions(attempt),
+        allowance=after,
+        reveal_answers=reveals_answers(quiz.reveal, attempt, after),
+    )
+
+
+# -- extra attempts --------------------------------------------------------------------------------------
+
+
+def grant_extra_attempt(actor: Person, learner: Person, ref: lookup.ModuleRef) -> ExtraAttempt:
+    """One more attempt at the module's quiz for ``learner``; the view has checked the actor may grant it.
+    The caller commits."""
+    quiz = lookup.quiz_of(ref.version)
+    if quiz is None:
+        raise Invalid(_l("This module has no quiz."))
+    if not allowance(learner.id, ref.module.id, quiz).exhausted:
+        raise Conflict(_l("This person still has attempts left, or has passed."))
+    grant = ExtraAttempt(person_id=learner.id, module_id=ref.module.id, granted_by_id=actor.id, granted_at=clock.now())
+    db.session.add(grant)
+    db.session.flush()
+    record(
+        "quiz.extra_attempt_granted",
+        actor=actor,
+        subject=learner,
+        object_type="module",
+        object_id=ref.module.id,
+    )
+    return grant

@@ -1,0 +1,86 @@
+"""Teams and team memberships (as member or as pivot), dated."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from elearning import clock
+from elearning.extensions import db
+from elearning.models import Membership, Organization, Person, Team, TeamMembership
+from elearning.roles import TeamRole
+from elearning.services.audit import record
+from elearning.services.errors import Conflict, Invalid, NotFound
+
+MAX_TEAM_NAME = 120
+
+
+def create_team(actor: Person | None, organization: Organization, name: str) -> Team:
+    name = " ".join((name or "").split())
+    if not name or len(name) > MAX_TEAM_NAME:
+        raise Invalid(_l("A team name of 1 to %(max)s characters is required.", max=MAX_TEAM_NAME), field="name")
+    exists = db.session.scalar(sa.select(Team.id).where(Team.organization_id == organization.id, Team.name == name))
+    if exists is not None:
+        raise Conflict(
+            _l("The team %(name)s already exists in %(code)s.", name=name, code=organization.code),
+            field="name",
+        )
+    team = Team(organization_id=organization.id, name=name, created_at=clock.now())
+    db.session.add(team)
+    db.session.flush()
+    record("team.created", actor=actor, object_type="team", object_id=team.id)
+    return team
+
+
+def add_to_team(
+    actor: Person | None, team: Team, person: Person, role: TeamRole, *, start_on: dt.date | None = None
+) -> TeamMembership:
+    """Add a member of the team's organization to the team, as member or as pivot."""
+    day = start_on or clock.today()
+    member = db.session.scalar(
+        sa.select(Membership.id).where(
+            Membership.person_id == person.id,
+            Membership.organization_id == team.organization_id,
+            Membership.holds_on(day),
+        )
+    )
+    if member is None:
+        raise Invalid(_l("This person is not a member of the team's organization."), field="person")
+    current = db.session.scalar(
+        sa.select(TeamMembership).where(
+            TeamMembership.team_id == team.id,
+            TeamMembership.person_id == person.id,
+            TeamMembership.end_on.is_(None),
+        )
+    )
+    if current is not None:
+        raise Conflict(_l("This person already belongs to the team."), field="person")
+    row = TeamMembership(team_id=team.id, person_id=person.id, role=TeamRole(role).value, start_on=day)
+    db.session.add(row)
+    db.session.flush()
+    record(
+        "team.member_added",
+        actor=actor,
+        subject=person,
+        object_type="team",
+        object_id=team.id,
+        details={"role": row.role},
+    )
+    return row
+
+
+def remove_from_team(actor: Person | None, team: Team, person: Person) -> None:
+    current = db.session.scalar(
+        sa.select(TeamMembership).where(
+            TeamMembership.team_id == team.id,
+            TeamMembership.person_id == person.id,
+            TeamMembership.end_on.is_(None),
+        )
+    )
+    if current is None:
+        raise NotFound(_l("This person does not belong to the team."), field="person")
+    current.end_on = clock.today()
+    db.session.flush()
+    record("team.member_removed", actor=actor, subject=person, object_type="team", object_id=team.id)

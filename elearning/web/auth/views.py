@@ -1,0 +1,128 @@
+"""``/login``, ``/logout`` and ``/account``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Response
+
+from elearning import clock
+from elearning.extensions import db
+from elearning.security import ratelimit
+from elearning.services import history
+from elearning.services.errors import ServiceError
+from elearning.services.people import auth
+from elearning.web.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from elearning.web.auth.redirects import safe_next
+from elearning.web.visitors import (
+    current_person,
+    current_viewer,
+    end_session_cookie,
+    signed_in_person,
+    start_session_cookie,
+)
+
+blueprint = Blueprint("auth", __name__)
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    target = safe_next(request.values.get("next"))
+    if current_person() is not None and request.method == "GET":
+        return redirect(target)
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        email = form.email.data or ""
+        wait = ratelimit.sign_in_retry_after(email, _client_address())
+        if wait is not None:
+            raise TooManyRequests(retry_after=wait)
+        try:
+            _person, token, _row = auth.sign_in(email, form.password.data or "")
+        except auth.SignInRefused:
+            db.session.commit()  # the audit event of the refusal
+            ratelimit.count_failed_sign_in(email, _client_address())
+            error = auth.SIGN_IN_REFUSED
+        else:
+            db.session.commit()
+            start_session_cookie(token)
+            return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form, error=error, next=request.values.get("next", "")), status
+
+
+@blueprint.post("/logout")
+@login_required
+def logout() -> Response:
+    person = signed_in_person()
+    auth.sign_out(person, g.web_session)
+    db.session.commit()
+    end_session_cookie()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+def _render_account(
+    password_form: PasswordChangeForm | None = None, language_form: LanguageForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    person = signed_in_person()
+    language_form = language_form or LanguageForm(language=person.preferred_language)
+    today = clock.today()
+    return (
+        render_template(
+            "auth/account.html",
+            person=person,
+            organization=history.organization_of(person.id, today),
+            teams=history.teams_of(person.id, today),
+            viewer=current_viewer(),
+            password_form=password_form or PasswordChangeForm(),
+            language_form=language_form,
+        ),
+        status,
+    )
+
+
+@blueprint.get("/account")
+@login_required
+def account() -> tuple[str, int]:
+    return _render_account()
+
+
+@blueprint.post("/account/password")
+@login_required
+def change_password() -> Response | tuple[str, int]:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        person = signed_in_person()
+        try:
+            auth.change_password(
+                person, form.current_password.data or "", form.new_password.data or "", current_session=g.web_session
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "new_password").errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Your other sessions were signed out."), "success")
+            return redirect(url_for("auth.account"))
+    return _render_account(password_form=form, status=400)
+
+
+@blueprint.post("/account/language")
+@login_required
+def change_language() -> Response | tuple[str, int]:
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return _render_account(language_form=form, status=400)
+    person = signed_in_person()
+    person.preferred_language = form.language.data
+    db.session.commit()
+    g.language = person.preferred_language
+    flash(_("Your language has been saved."), "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,15 @@
+"""Display labels of the values services return (services return codes; the web layer names them)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from elearning.services.learning.progress import ModuleStatus
+
+MODULE_STATUS_LABELS = {
+    ModuleStatus.NOT_STARTED: _l("Not started"),
+    ModuleStatus.IN_PROGRESS: _l("In progress"),
+    ModuleStatus.COMPLETED: _l("Completed"),
+    ModuleStatus.TO_REVIEW: _l("To review"),
+    ModuleStatus.FAILED: _l("No attempts left"),
+}

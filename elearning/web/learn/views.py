@@ -1,0 +1,108 @@
+"""The module reader: ``/modules``, ``/modules/<slug>``, ``/modules/<slug>/<section>`` and module images."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import login_required
+
+from elearning import clock
+from elearning.extensions import db
+from elearning.models import Person
+from elearning.services.catalog import lookup
+from elearning.services.certification import issuing
+from elearning.services.errors import NotFound
+from elearning.services.learning import completion, cycles, progress, quizzes
+from elearning.web.security import allow_caching
+from elearning.web.visitors import signed_in_person
+
+blueprint = Blueprint("learn", __name__)
+
+IMAGE_MAX_AGE = 7 * 24 * 3600
+
+
+def find_module_or_404(slug: str) -> lookup.ModuleRef:
+    try:
+        return lookup.find_module(slug)
+    except NotFound:
+        abort(404)
+
+
+def settle_progress(person: Person, ref: lookup.ModuleRef) -> None:
+    """After a view or a submission is committed: record the completion it allows, then the certificates it
+    earns, each in its own transaction (so that racing requests never miss one, see
+    :func:`elearning.services.learning.completion.evaluate`)."""
+    if completion.evaluate(person, ref):
+        db.session.commit()
+        issuing.issue_due(person)
+        db.session.commit()
+
+
+@blueprint.get("/modules")
+@login_required
+def catalog() -> str:
+    person = signed_in_person()
+    track_cycles = cycles.track_cycles(person.id, clock.today())
+    refs = progress.assigned_first(lookup.active_modules(), track_cycles)
+    by_module = progress.for_learner(person.id, refs, since=cycles.module_starts(track_cycles))
+    assigned = {module_id for cycle in track_cycles for module_id in cycle.module_ids}
+    return render_template("learn/catalog.html", refs=refs, progress=by_module, assigned=assigned)
+
+
+@blueprint.get("/modules/<slug>")
+@login_required
+def module(slug: str) -> str:
+    person = signed_in_person()
+    ref = find_module_or_404(slug)
+    item = progress.for_learner(person.id, [ref])[ref.module.id]
+    quiz = lookup.quiz_of(ref.version)
+    return render_template(
+        "learn/module.html",
+        ref=ref,
+        progress=item,
+        quiz=quiz,
+        question_count=lookup.question_count(quiz) if quiz else 0,
+        allowance=quizzes.allowance(person.id, ref.module.id, quiz) if quiz else None,
+    )
+
+
+@blueprint.get("/modules/<slug>/<section_slug>")
+@login_required
+def section(slug: str, section_slug: str) -> str:
+    person = signed_in_person()
+    ref = find_module_or_404(slug)
+    item = progress.for_learner(person.id, [ref])[ref.module.id]
+    current = next((s for s in item.sections if s.slug == section_slug), None)
+    if current is None:
+        abort(404)
+    if progress.record_view(person, ref, current):
+        db.session.commit()
+    item.viewed.add(current.slug)
+    if item.completion is None:
+        settle_progress(person, ref)
+    index = item.sections.index(current)
+    return render_template(
+        "learn/section.html",
+        ref=ref,
+        progress=item,
+        section=current,
+        position=index + 1,
+        previous=item.sections[index - 1] if index > 0 else None,
+        following=item.sections[index + 1] if index + 1 < len(item.sections) else None,
+        quiz=lookup.quiz_of(ref.version),
+    )
+
+
+@blueprint.get("/modules/<slug>/images/<name>")
+@login_required
+def image(slug: str, name: str) -> Response:
+    ref = find_module_or_404(slug)
+    try:
+        found = lookup.find_image(ref, name)
+    except NotFound:
+        abort(404)
+    response = Response(found.data, mimetype=found.content_type)
+    response.set_etag(found.content_hash)
+    response = response.make_conditional(request)
+    if found.content_type == "image/svg+xml":
+        response.headers["X-Elearning-Csp"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return allow_caching(response, IMAGE_MAX_AGE)

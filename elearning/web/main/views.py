@@ -1,0 +1,28 @@
+"""The signed-in person's dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+from elearning import clock
+from elearning.services import history
+from elearning.services.reports.dashboard import learner_dashboard
+from elearning.web.visitors import current_viewer, signed_in_person
+
+blueprint = Blueprint("main", __name__)
+
+
+@blueprint.get("/")
+@login_required
+def dashboard() -> str:
+    person = signed_in_person()
+    today = clock.today()
+    return render_template(
+        "main/dashboard.html",
+        person=person,
+        organization=history.organization_of(person.id, today),
+        teams=history.teams_of(person.id, today),
+        viewer=current_viewer(),
+        board=learner_dashboard(person, today),
+    )
