@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextvars import ContextVar
 from typing import Any
 
 from flask_babel import Babel
@@ -61,7 +62,26 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: On SQLite, whether the transactions begun on this thread (this request, this command) are write transactions.
+#: SQLite cannot turn a read transaction into a write one once another connection committed after its snapshot
+#: (SQLITE_BUSY_SNAPSHOT, "database is locked", which the busy timeout does not cover): a unit of work that
+#: writes takes the write lock when its transaction begins (``BEGIN IMMEDIATE``) and waits for it instead.
+#: Set through :mod:`elearning.services.transactions`; PostgreSQL ignores it.
+sqlite_writes: ContextVar[bool] = ContextVar("sqlite_writes", default=False)
+#: The key of :attr:`sqlalchemy.engine.Connection.info` saying the current transaction began IMMEDIATE.
+IMMEDIATE = "elearning.immediate"
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection: Any) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+    if connection.dialect.name != "sqlite":
+        return
+    immediate = sqlite_writes.get()
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    connection.info[IMMEDIATE] = immediate
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end_sqlite(connection: Any) -> None:
+    connection.info.pop(IMMEDIATE, None)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from elearning.content import check_content
 from elearning.models import Organization, Person, Team, TeamMembership
+from elearning.permissions import SYSTEM
 from elearning.roles import Role, TeamRole
 from elearning.services.catalog.sync import SyncReport, sync_content
 from elearning.services.people import accounts, organizations, teams
@@ -28,7 +29,7 @@ def make_org(
     n = next(_sequence)
     code = code or f"ORG{n}"
     return organizations.create_organization(
-        None,
+        SYSTEM,
         code=code,
         name_fr=name or f"Organisation {code}",
         name_en=f"Organization {code}" if name is None else name,
@@ -50,7 +51,7 @@ def make_person(
 ) -> Person:
     n = next(_sequence)
     return accounts.create_person(
-        None,
+        SYSTEM,
         email=email or f"person{n}@example.org",
         full_name=name or f"Personne {n}",
         roles={Role(role) for role in roles},
@@ -62,15 +63,15 @@ def make_person(
 
 
 def make_team(org: Organization, name: str | None = None) -> Team:
-    return teams.create_team(None, org, name or f"Équipe {next(_sequence)}")
+    return teams.create_team(SYSTEM, org, name or f"Équipe {next(_sequence)}")
 
 
 def add_member(team: Team, person: Person, role: str = "member", start_on: dt.date | None = None) -> TeamMembership:
-    return teams.add_to_team(None, team, person, TeamRole(role), start_on=start_on)
+    return teams.add_to_team(SYSTEM, team, person, TeamRole(role), start_on=start_on)
 
 
 def load_content(root: Path, *, strict: bool = False) -> SyncReport:
     """Check and sync the content tree at ``root`` (flushes; the caller commits)."""
     result = check_content(root, strict=strict)
     assert result.tree is not None, [str(problem) for problem in result.errors]
-    return sync_content(None, root, result.tree)
+    return sync_content(SYSTEM, root, result.tree)

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from elearning.extensions import db
 from elearning.models import AuditEvent, Person, WebSession
+from elearning.permissions import SYSTEM
 from elearning.security.passwords import OWASP, verify_password
 from elearning.services.people import accounts
 from tests.factories import PASSWORD, make_org, make_person
@@ -73,7 +74,7 @@ def test_refusals_share_one_message(app: Flask, client: FlaskClient, person: int
 
 def test_deactivated_account_gets_the_same_message(app: Flask, client: FlaskClient, person: int) -> None:
     with app.app_context():
-        accounts.deactivate(None, db.session.get(Person, person))
+        accounts.deactivate(SYSTEM, db.session.get(Person, person))
         db.session.commit()
     response = sign_in(client, EMAIL, PASSWORD)
     assert response.status_code == 400
@@ -151,7 +152,7 @@ def test_copied_cookie_is_refused_after_deactivation(app: Flask, person: int) ->
     copy = _copy(app, auth_cookie(client))
     assert copy.get("/").status_code == 200
     with app.app_context():
-        accounts.deactivate(None, db.session.get(Person, person))
+        accounts.deactivate(SYSTEM, db.session.get(Person, person))
         db.session.commit()
         assert db.session.scalar(sa.select(WebSession.revoked_at)) is not None
     assert copy.get("/").status_code == 302

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from elearning.extensions import db
 from elearning.models import AuditEvent, Certificate, TrackAssignment
+from elearning.permissions import SYSTEM
 from elearning.roles import Role
 from elearning.services.catalog import lookup
 from elearning.services.certification import codes
@@ -94,12 +95,12 @@ def test_designation_assigns_the_pivot_track_and_withdrawal_ends_it(app: Flask, 
     with app.app_context():
         person = get_person(LEARNER)
         clock.advance(days=3)
-        accounts.set_roles(None, person, {Role.PIVOT})
+        accounts.set_roles(SYSTEM, person, {Role.PIVOT})
         db.session.commit()
     assert _assignments(app, LEARNER)[-1] == ("certification-pivot", TODAY + 3 * DAY, TODAY + 93 * DAY, None)
     with app.app_context():
         clock.advance(days=7)
-        accounts.set_roles(None, get_person(LEARNER), {Role.WORKER})
+        accounts.set_roles(SYSTEM, get_person(LEARNER), {Role.WORKER})
         db.session.commit()
     rows = _assignments(app, LEARNER)
     assert rows[-1] == ("certification-pivot", TODAY + 3 * DAY, TODAY + 93 * DAY, TODAY + 10 * DAY)
@@ -136,7 +137,7 @@ def test_certificate_issued_once_when_the_last_module_completes(app: Flask, lear
     with app.app_context():
         from elearning.services.certification.everyone import reconcile_everyone
 
-        assert reconcile_everyone().certificates == 0
+        assert reconcile_everyone(SYSTEM).certificates == 0
     assert len(_certificates(app)) == 1
     page = learner.get("/certificates").get_data(as_text=True)
     assert "Formation de base" in page and "Valide" in page

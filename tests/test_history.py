@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from elearning.extensions import db
+from elearning.permissions import SYSTEM
 from elearning.roles import Role
 from elearning.services import history
 from elearning.services.people import accounts, organizations
@@ -23,7 +24,7 @@ def test_person_who_moved_organizations(app: Flask, clock) -> None:
         person = make_person(org=a, start_on=TODAY - 100 * DAY)
         clock.advance(days=10)
         moved_on = TODAY + 10 * DAY
-        accounts.set_roles(None, person, {Role.WORKER}, b)
+        accounts.set_roles(SYSTEM, person, {Role.WORKER}, b)
         assert history.members_of(a.id, moved_on - DAY) == [person.id]
         assert history.members_of(b.id, moved_on - DAY) == []
         assert history.members_of(a.id, moved_on) == []
@@ -38,7 +39,7 @@ def test_designation_withdrawn(app: Flask, clock) -> None:
         org = make_org()
         pivot = make_person(org=org, roles=("pivot",), start_on=TODAY - 30 * DAY)
         clock.advance(days=5)
-        accounts.set_roles(None, pivot, {Role.WORKER})
+        accounts.set_roles(SYSTEM, pivot, {Role.WORKER})
         withdrawn = TODAY + 5 * DAY
         assert history.designated_pivots_of(org.id, withdrawn - DAY) == [pivot.id]
         assert history.designated_pivots_of(org.id, withdrawn) == []
@@ -53,7 +54,7 @@ def test_designated_pivot_who_moved_no_longer_counts_for_the_old_organization(ap
         b = make_org()
         pivot = make_person(org=a, roles=("pivot",), start_on=TODAY - 30 * DAY)
         clock.advance(days=3)
-        accounts.set_roles(None, pivot, {Role.PIVOT}, b)
+        accounts.set_roles(SYSTEM, pivot, {Role.PIVOT}, b)
         assert history.designated_pivots_of(a.id, TODAY + 2 * DAY) == [pivot.id]
         assert history.designated_pivots_of(a.id, TODAY + 3 * DAY) == []
         assert history.designated_pivots_of(b.id, TODAY + 3 * DAY) == [pivot.id]
@@ -63,14 +64,14 @@ def test_target_changed(app: Flask, clock) -> None:
     with app.app_context():
         org = make_org(target=None, joined_on=TODAY - 400 * DAY)
         assert history.target_of(org.id, TODAY) is None
-        organizations.set_target(None, org, 2, effective_from=TODAY - 300 * DAY)
-        organizations.set_target(None, org, 4, effective_from=TODAY + 20 * DAY)
+        organizations.set_target(SYSTEM, org, 2, effective_from=TODAY - 300 * DAY)
+        organizations.set_target(SYSTEM, org, 4, effective_from=TODAY + 20 * DAY)
         assert history.target_of(org.id, TODAY - 301 * DAY) is None
         assert history.target_of(org.id, TODAY - 300 * DAY) == 2
         assert history.target_of(org.id, TODAY + 19 * DAY) == 2
         assert history.target_of(org.id, TODAY + 20 * DAY) == 4
         # Set twice on the same day: the later row wins, the earlier one stays in history.
-        organizations.set_target(None, org, 5, effective_from=TODAY + 20 * DAY)
+        organizations.set_target(SYSTEM, org, 5, effective_from=TODAY + 20 * DAY)
         assert history.target_of(org.id, TODAY + 20 * DAY) == 5
         rows = db.session.execute(history.targets_on(TODAY + 20 * DAY)).all()
         assert [(row.organization_id, row.value) for row in rows] == [(org.id, 5)]
@@ -87,7 +88,7 @@ def test_teams_of_person_on_a_day(app: Flask, clock) -> None:
         from elearning.services.people.teams import remove_from_team
 
         clock.advance(days=4)
-        remove_from_team(None, first, person)
+        remove_from_team(SYSTEM, first, person)
         assert [(t.name, r) for t, r in history.teams_of(person.id, TODAY - DAY)] == [("Alpha", "member")]
         assert [(t.name, r) for t, r in history.teams_of(person.id, TODAY)] == [
             ("Alpha", "member"),
@@ -101,7 +102,7 @@ def test_deactivated_person_leaves_counts_from_that_day(app: Flask, clock) -> No
         org = make_org()
         pivot = make_person(org=org, roles=("pivot",), start_on=TODAY - 10 * DAY)
         clock.advance(days=2)
-        accounts.deactivate(None, pivot)
+        accounts.deactivate(SYSTEM, pivot)
         assert history.members_of(org.id, TODAY + DAY) == [pivot.id]
         assert history.designated_pivots_of(org.id, TODAY + DAY) == [pivot.id]
         assert history.members_of(org.id, TODAY + 2 * DAY) == []
@@ -116,6 +117,6 @@ def test_deactivation_day_follows_the_configured_time_zone(app: Flask, clock) ->
         # 02:00 UTC on 17 March is still 16 March, 22:00, in Québec.
         clock.set(dt.datetime(2026, 3, 17, 2, 0, tzinfo=dt.UTC))
         assert clock.today() == TODAY
-        accounts.deactivate(None, person)
+        accounts.deactivate(SYSTEM, person)
         assert history.members_of(org.id, TODAY - DAY) == [person.id]
         assert history.members_of(org.id, TODAY) == []

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from elearning import permissions as p
-from elearning.permissions import ANONYMOUS, MemberRef, TeamRef, Viewer
+from elearning.permissions import ANONYMOUS, SYSTEM, MemberRef, TeamRef, Viewer
 from elearning.services.people import accounts
 from elearning.services.people.viewers import load_viewer
 from tests.conftest import TODAY
@@ -100,7 +100,7 @@ def test_withdrawn_designation_removes_team_access(app: Flask, world: World, clo
     from elearning.roles import Role
 
     with app.app_context():
-        accounts.set_roles(None, db.session.get(Person, world.people["pivot"]), {Role.WORKER})
+        accounts.set_roles(SYSTEM, db.session.get(Person, world.people["pivot"]), {Role.WORKER})
         db.session.commit()
         viewer = load_viewer(world.people["pivot"], TODAY)
     assert viewer.pivot_team_ids == frozenset()

@@ -81,17 +81,20 @@ def build_world(app: Flask) -> World:
         quiz = lookup.quiz_of(ref.version)
         assert quiz is not None
         worker = db.session.get(Person, ids["worker"])
-        attempt = quizzes.start_or_continue(worker, ref, quiz)
+        attempt = quizzes.start_or_continue(worker, ref, quiz).attempt
+        assert attempt is not None
         wrong = {key: [attempt.choice_order[key][-1]] for key in attempt.question_order}
-        quizzes.submit(worker, attempt, wrong)
+        quizzes.submit(worker, attempt.id, ref, wrong)
         # Then the worker completes the core track and holds its certificate.
         for module in lookup.active_modules():
             for section in progress.for_learner(worker.id, [module])[module.module.id].sections:
                 progress.record_view(worker, module, section)
-        passing = quizzes.start_or_continue(worker, ref, quiz)
+        passing = quizzes.start_or_continue(worker, ref, quiz).attempt
+        assert passing is not None
         quizzes.submit(
             worker,
-            passing,
+            passing.id,
+            ref,
             {item.question.key: sorted(item.gradable.correct) for item in quizzes.shown_questions(passing)},
         )
         for module in lookup.active_modules():

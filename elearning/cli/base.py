@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -12,42 +10,42 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from elearning.extensions import db
+from elearning.services import transactions
 from elearning.services.errors import ServiceError
 
 
 class Command(click.Command):
-    """A command whose refusals print one line (``Error: ...``) and exit 1, never a traceback."""
+    """A command that commits once, after it ran, or not at all: its refusals print one line
+    (``Error: ...``) and exit 1, never a traceback, and roll back everything it began. On SQLite its
+    transactions take the write lock from their first statement (see :mod:`elearning.services.transactions`).
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        transactions.start_writing()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            db.session.commit()
+            return result
         except ServiceError as exc:
+            db.session.rollback()
             raise click.ClickException(str(exc)) from None
         except (OperationalError, ProgrammingError) as exc:
+            db.session.rollback()
             reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
             raise click.ClickException(
                 f"the database is not ready ({reason}); run `elearning db upgrade` first"
             ) from None
+        except BaseException:
+            db.session.rollback()
+            raise
+        finally:
+            transactions.stop_writing()
 
 
 class Group(AppGroup):
     """A command group (in the application context) whose commands are :class:`Command`."""
 
     command_class = Command
-
-
-@contextlib.contextmanager
-def transaction() -> Iterator[None]:
-    """One transaction for a writing command: committed when the block succeeds, rolled back otherwise.
-
-    Commands print their result after the block, so an output error cannot undo a committed change.
-    """
-    try:
-        yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
 
 
 class DateParam(click.ParamType):

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from elearning.cli.base import Group, transaction
+from elearning.cli.base import Group
 from elearning.content import CheckResult, check_content
+from elearning.permissions import SYSTEM
 from elearning.services.catalog.sync import SyncRefused, sync_content
 from elearning.services.certification.everyone import reconcile_everyone
 
@@ -56,9 +57,8 @@ def sync(root: Path | None, strict: bool) -> None:
     if not _report(result, strict) or result.tree is None:
         raise click.ClickException(f"content sync refused, nothing changed: {result.summary()}")
     try:
-        with transaction():
-            report = sync_content(None, folder, result.tree)
-            reconciled = reconcile_everyone()
+        report = sync_content(SYSTEM, folder, result.tree)
+        reconciled = reconcile_everyone(SYSTEM)
     except SyncRefused as refused:
         for problem in refused.problems:
             click.echo(problem, err=True)

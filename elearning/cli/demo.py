@@ -6,9 +6,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from elearning.cli.base import Command, echo_table, transaction
+from elearning.cli.base import Command, echo_table
 from elearning.demo.build import load_demo
 from elearning.demo.data import DEMO_PASSWORD, SIGN_IN_ACCOUNTS
+from elearning.permissions import SYSTEM
 from elearning.services.certification.everyone import reconcile_everyone
 
 
@@ -19,10 +20,9 @@ def demo_command(force: bool) -> None:
     """Create the demo data that is missing (never modifies what exists) and print the demo accounts."""
     if current_app.config["ELEARNING_ENV"] == "production" and not force:
         raise click.ClickException("refusing to load demo data in production (ELEARNING_ENV=production); use --force")
-    with transaction():
-        report = load_demo()
-        if report.created:
-            reconcile_everyone()
+    report = load_demo()
+    if report.created:
+        reconcile_everyone(SYSTEM)
     if report.created:
         kinds: dict[str, int] = {}
         for item in report.created:

@@ -7,7 +7,8 @@ import datetime as dt
 import click
 
 from elearning import clock
-from elearning.cli.base import DATE, Group, echo_table, transaction
+from elearning.cli.base import DATE, Group, echo_table
+from elearning.permissions import SYSTEM
 from elearning.roles import OrganizationKind
 from elearning.services import history
 from elearning.services.people import organizations
@@ -29,10 +30,9 @@ orgs = Group("orgs", help="Create and list organizations.")
 @click.option("--joined", type=DATE, default=None, help="Day it joined the Table (default today).")
 def create(code: str, name: str, name_en: str | None, kind: str, target: int | None, joined: dt.date | None) -> None:
     """Create an organization, with a target effective today when --target is given."""
-    with transaction():
-        organization = organizations.create_organization(
-            None, code=code, name_fr=name, name_en=name_en, kind=kind, target=target, joined_on=joined
-        )
+    organization = organizations.create_organization(
+        SYSTEM, code=code, name_fr=name, name_en=name_en, kind=kind, target=target, joined_on=joined
+    )
     click.echo(f"created organization {organization.code}")
 
 

@@ -7,7 +7,8 @@ import sys
 import click
 
 from elearning import clock
-from elearning.cli.base import Group, echo_table, transaction
+from elearning.cli.base import Group, echo_table
+from elearning.permissions import SYSTEM
 from elearning.services import history
 from elearning.services.errors import Invalid
 from elearning.services.people import accounts, organizations
@@ -53,16 +54,15 @@ def create(
         raise Invalid("--org is required for the roles worker, pivot and coordinator")
     accounts.normalize_email(email)
     password = None if no_password else read_new_password()
-    with transaction():
-        person = accounts.create_person(
-            None,
-            email=email,
-            full_name=name,
-            roles=parsed,
-            organization=organization,
-            password=password,
-            language=language,
-        )
+    person = accounts.create_person(
+        SYSTEM,
+        email=email,
+        full_name=name,
+        roles=parsed,
+        organization=organization,
+        password=password,
+        language=language,
+    )
     click.echo(f"created {person.email} ({', '.join(sorted(r.value for r in parsed))})")
 
 
@@ -99,8 +99,7 @@ def set_roles(email: str, roles: tuple[str, ...], org_code: str | None) -> None:
     parsed = accounts.parse_roles(roles)
     organization = organizations.get_organization(org_code) if org_code else None
     person = accounts.get_person(email)
-    with transaction():
-        accounts.set_roles(None, person, parsed, organization)
+    accounts.set_roles(SYSTEM, person, parsed, organization)
     click.echo(f"{person.email}: {', '.join(sorted(r.value for r in parsed))}")
 
 
@@ -109,6 +108,5 @@ def set_roles(email: str, roles: tuple[str, ...], org_code: str | None) -> None:
 def deactivate(email: str) -> None:
     """Deactivate an account; its history is kept."""
     person = accounts.get_person(email)
-    with transaction():
-        accounts.deactivate(None, person)
+    accounts.deactivate(SYSTEM, person)
     click.echo(f"deactivated {person.email}")

@@ -11,6 +11,7 @@ from elearning.demo import history as demo_history
 from elearning.demo.data import DEMO_PASSWORD, ORGANIZATIONS, PEOPLE, TEAMS, DemoPerson, DemoReport
 from elearning.extensions import db
 from elearning.models import Organization, Person, Team
+from elearning.permissions import SYSTEM
 from elearning.roles import Role, TeamRole
 from elearning.services.people import accounts, organizations, teams
 
@@ -25,7 +26,7 @@ def load_demo() -> DemoReport:
         if organization is None:
             first_target = spec.target_changed[0] if spec.target_changed else spec.target
             organization = organizations.create_organization(
-                None,
+                SYSTEM,
                 code=spec.code,
                 name_fr=spec.name_fr,
                 name_en=spec.name_en,
@@ -37,7 +38,7 @@ def load_demo() -> DemoReport:
             )
             if spec.target_changed:
                 changed_on = today - dt.timedelta(days=spec.target_changed[1])
-                organizations.set_target(None, organization, spec.target, effective_from=changed_on)
+                organizations.set_target(SYSTEM, organization, spec.target, effective_from=changed_on)
             report.created.append(f"organization {spec.code}")
         orgs[spec.code] = organization
 
@@ -48,7 +49,7 @@ def load_demo() -> DemoReport:
             sa.select(Team).where(Team.organization_id == organization.id, Team.name == team_spec.name)
         )
         if team is None:
-            team = teams.create_team(None, organization, team_spec.name)
+            team = teams.create_team(SYSTEM, organization, team_spec.name)
             report.created.append(f"team {team_spec.org}/{team_spec.name}")
         team_by_name[(team_spec.org, team_spec.name)] = team
 
@@ -73,7 +74,7 @@ def _create_person(
         old_code, left_days_ago = spec.moved_from
         left = today - dt.timedelta(days=left_days_ago)
         person = accounts.create_person(
-            None,
+            SYSTEM,
             email=spec.email,
             full_name=spec.name,
             roles={Role.WORKER},
@@ -82,10 +83,10 @@ def _create_person(
             language=spec.language,
             start_on=left - dt.timedelta(days=365),
         )
-        accounts.set_roles(None, person, roles, organization, on=left)
+        accounts.set_roles(SYSTEM, person, roles, organization, on=left)
     else:
         person = accounts.create_person(
-            None,
+            SYSTEM,
             email=spec.email,
             full_name=spec.name,
             roles=roles,
@@ -96,5 +97,5 @@ def _create_person(
         )
     for team_name, team_role in spec.teams:
         assert spec.org is not None
-        teams.add_to_team(None, team_by_name[(spec.org, team_name)], person, TeamRole(team_role), start_on=joined)
+        teams.add_to_team(SYSTEM, team_by_name[(spec.org, team_name)], person, TeamRole(team_role), start_on=joined)
     return person

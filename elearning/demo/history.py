@@ -33,13 +33,15 @@ def _answer(person: Person, ref: lookup.ModuleRef, *, right: bool) -> None:
     quiz = lookup.quiz_of(ref.version)
     if quiz is None:
         return
-    attempt = quizzes.start_or_continue(person, ref, quiz)
+    attempt = quizzes.start_or_continue(person, ref, quiz).attempt
+    if attempt is None:
+        return
     answers = {}
     for item in quizzes.shown_questions(attempt):
         correct = sorted(item.gradable.correct)
         wrong = [key for key in item.gradable.choice_keys if key not in item.gradable.correct][:1]
         answers[item.question.key] = correct if right else wrong
-    quizzes.submit(person, attempt, answers)
+    quizzes.submit(person, attempt.id, ref, answers)
 
 
 def _read(person: Person, ref: lookup.ModuleRef, count: int | None = None) -> None:

@@ -41,6 +41,9 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+#: The command line and the platform's own jobs (demo data, reconciling after a sync): whoever runs them has
+#: the machine, so they may do what an Admin and the Table may; audit events record no actor for them.
+SYSTEM = Viewer(roles=frozenset({Role.ADMIN, Role.TABLE}))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from elearning import clock
 from elearning.extensions import db
 from elearning.models import AuditEvent, Person
+from elearning.permissions import Viewer
 
 #: Keys that would put personal information into the log.
 FORBIDDEN_DETAIL_KEYS = frozenset(
@@ -28,16 +29,23 @@ def _check_details(details: dict[str, Any]) -> None:
             raise ValueError(f"audit detail {key!r} must be a primitive or a list of primitives")
 
 
+def _person_id(actor: Viewer | Person | None) -> int | None:
+    if isinstance(actor, Viewer):
+        return actor.person_id
+    return actor.id if actor is not None else None
+
+
 def record(
     action: str,
     *,
-    actor: Person | None,
+    actor: Viewer | Person | None,
     subject: Person | None = None,
     object_type: str | None = None,
     object_id: int | str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event: ``actor`` (None for the command line or the system) did ``action``.
+    """Append one event: ``actor`` (a viewer, a person, or None; the command line and the system record no
+    actor) did ``action``.
 
     The caller commits, together with the change the event describes.
     """
@@ -45,7 +53,7 @@ def record(
     _check_details(details)
     event = AuditEvent(
         at=clock.now(),
-        actor_id=actor.id if actor is not None else None,
+        actor_id=_person_id(actor),
         subject_person_id=subject.id if subject is not None else None,
         action=action,
         object_type=object_type,

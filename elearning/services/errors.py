@@ -27,3 +27,7 @@ class Invalid(ServiceError):
 
 class Conflict(ServiceError):
     """The change contradicts what already exists (duplicate, already done)."""
+
+
+class Forbidden(ServiceError):
+    """The actor may not do this (a 403); see :func:`elearning.services.access.check`."""

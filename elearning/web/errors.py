@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import NoReturn
 
-from flask import Flask, Response, abort, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from elearning.extensions import db
-from elearning.services.errors import Conflict, NotFound, ServiceError
+from elearning.services.errors import Conflict, Forbidden, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +51,13 @@ def _retry_after(error: HTTPException) -> int | None:
         return None
 
 
-def refuse(exc: ServiceError) -> NoReturn:
-    """Answer a service's refusal: 404 (not found), 409 (conflicts with what exists) or 400, with its message.
-
-    The transaction is rolled back first, so nothing the refused action began is kept."""
-    db.session.rollback()
-    status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
-    abort(status, description=str(exc.message))
+def status_of(exc: ServiceError) -> int:
+    """The HTTP status of a service's refusal: 404, 403, 409 (conflicts with what exists) or 400."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Forbidden):
+        return 403
+    return 409 if isinstance(exc, Conflict) else 400
 
 
 def is_api_request() -> bool:
@@ -106,6 +105,18 @@ def render_error(error: HTTPException) -> Response:
 def _handle_http(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
+    db.session.rollback()  # nothing the refused request began is kept
+    return render_error(error)
+
+
+def _handle_refusal(exc: ServiceError) -> Response:
+    """The one way views answer a service's refusal: roll back, then the error page (or problem+json) with
+    the service's message. Views catch a service error themselves only to show it next to a form field."""
+    db.session.rollback()
+    status = status_of(exc)
+    # A 404 never says more than "not found": whether the object exists may itself be private.
+    error = HTTPException(description=None if status == 404 else str(exc.message))
+    error.code = status
     return render_error(error)
 
 
@@ -117,4 +128,5 @@ def _handle_unexpected(error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(ServiceError, _handle_refusal)
     app.register_error_handler(Exception, _handle_unexpected)

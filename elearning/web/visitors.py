@@ -13,10 +13,11 @@ from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
 from elearning import clock
-from elearning.extensions import db, login_manager
+from elearning.extensions import login_manager
 from elearning.i18n import requested_language
 from elearning.models import Person
 from elearning.permissions import ANONYMOUS, Viewer
+from elearning.services import transactions
 from elearning.services.people import sessions
 from elearning.services.people.viewers import load_viewer
 
@@ -37,9 +38,7 @@ def _load_from_cookie(req) -> Person | None:
     found = sessions.resume_session(token, lifetimes()) if token else None
     if found is None:
         return None
-    row, person, touched = found
-    if touched:
-        db.session.commit()  # before any work of the view
+    row, person = found
     g.web_session = row
     return person
 
@@ -80,8 +79,8 @@ def _before_request() -> None:
         g.language = language
     if person is not None:
         if language and person.preferred_language != language:
-            person.preferred_language = language
-            db.session.commit()
+            transactions.begin_writing()
+            person.preferred_language = language  # committed with the request
         g.language = g.get("language") or person.preferred_language
         g.viewer = load_viewer(person.id, clock.today())
 

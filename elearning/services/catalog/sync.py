@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.content import ContentTree, ModuleSource, TrackSource
 from elearning.content.hashing import hash_bytes
 from elearning.extensions import db
@@ -22,13 +22,14 @@ from elearning.models import (
     Module,
     ModuleImage,
     ModuleVersion,
-    Person,
     Question,
     Quiz,
     Section,
     Track,
     TrackModule,
 )
+from elearning.permissions import Viewer
+from elearning.services.access import require
 from elearning.services.audit import record
 from elearning.services.errors import ServiceError
 
@@ -227,9 +228,11 @@ def _sync_track(source: TrackSource, track: Track | None, module_ids: dict[str, 
     return change
 
 
-def sync_content(actor: Person | None, root: Path, tree: ContentTree) -> SyncReport:
-    """Bring the database in line with ``tree``; raise :class:`SyncRefused` before writing anything when
-    the files contradict what is loaded. The caller commits."""
+def sync_content(actor: Viewer, root: Path, tree: ContentTree) -> SyncReport:
+    """Bring the database in line with ``tree`` (the Table owns the content; the command line acts as it);
+    raise :class:`SyncRefused` before writing anything when the files contradict what is loaded. The caller
+    commits."""
+    require(permissions.can_govern(actor))
     report = SyncReport()
     modules = {module.slug: module for module in db.session.scalars(sa.select(Module))}
     latest = latest_versions()

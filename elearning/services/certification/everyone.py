@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import Person, TrackAssignment
+from elearning.permissions import Viewer
+from elearning.services.access import require
 from elearning.services.certification import issuing
 from elearning.services.people import assignments
 
@@ -20,8 +22,10 @@ class EveryoneReport:
     certificates: int = 0
 
 
-def reconcile_everyone() -> EveryoneReport:
-    """Assignments for everyone, then the certificates earned by anyone with an open assignment."""
+def reconcile_everyone(actor: Viewer) -> EveryoneReport:
+    """Assignments for everyone, then the certificates earned by anyone with an open assignment (after a
+    content sync: the Table, an Admin, the command line). The caller commits."""
+    require(permissions.can_govern(actor))
     day = clock.today()
     result = assignments.reconcile(day=day)
     report = EveryoneReport(assigned=result.assigned, ended=result.ended)

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import Certificate
+from elearning.permissions import Viewer
+from elearning.services import history
+from elearning.services.access import check
 from elearning.services.certification import codes
 from elearning.services.errors import NotFound
 from elearning.services.learning import cycles
@@ -32,6 +35,21 @@ def get_certificate(certificate_id: int) -> Certificate:
     return certificate
 
 
+def holder_organization_id(certificate: Certificate) -> int | None:
+    """The organization the holder belongs to today (what a refusal's 403 or 404 depends on)."""
+    organization = history.organization_of(certificate.person_id, clock.today())
+    return organization.id if organization is not None else None
+
+
+def certificate_for(viewer: Viewer, certificate_id: int) -> Certificate:
+    """A certificate the viewer may see and download (its holder, the Table, an Admin); :class:`NotFound` or
+    :class:`~elearning.services.errors.Forbidden` otherwise."""
+    certificate = get_certificate(certificate_id)
+    allowed = permissions.can_download_certificate(viewer, certificate.person_id)
+    check(allowed, viewer, holder_organization_id(certificate), may_see=allowed)
+    return certificate
+
+
 @dataclass(frozen=True)
 class Verification:
     certificate: Certificate
@@ -47,6 +65,3 @@ def verify(code_text: str) -> Verification | None:
     if certificate is None:
         return None
     return Verification(certificate, cycles.status_on(certificate, clock.today()))
-
-
-# -- revoking and reissuing ------------------------------------------------------------------------------

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import Certificate, Person
+from elearning.permissions import Viewer
+from elearning.services.access import check
 from elearning.services.audit import record
-from elearning.services.certification import codes
+from elearning.services.certification import codes, register
 from elearning.services.errors import Conflict, Invalid
 
 MAX_REASON = 500
@@ -24,14 +28,23 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
-def _mark_revoked(actor: Person, certificate: Certificate, reason: str) -> None:
+def _mark_revoked(actor: Viewer, certificate: Certificate, reason: str) -> None:
     certificate.revoked_at = clock.now()
-    certificate.revoked_by_id = actor.id
+    certificate.revoked_by_id = actor.person_id
     certificate.revocation_reason = reason
 
 
-def revoke(actor: Person, certificate: Certificate, reason: str) -> None:
-    """Revoke from now on, with a reason; the verification page says "revoked" from then on."""
+def _certificate_to_change(actor: Viewer, certificate_id: int, allowed: Callable[[Viewer], bool]) -> Certificate:
+    certificate = register.get_certificate(certificate_id)
+    may_see = permissions.can_download_certificate(actor, certificate.person_id)
+    check(allowed(actor), actor, register.holder_organization_id(certificate), may_see=may_see)
+    return certificate
+
+
+def revoke(actor: Viewer, certificate_id: int, reason: str) -> Certificate:
+    """Revoke from now on, with a reason (the Table, an Admin); the verification page says "revoked" from then
+    on. Refused before anything is written. The caller commits."""
+    certificate = _certificate_to_change(actor, certificate_id, permissions.can_govern)
     reason = _check_reason(reason)
     if certificate.revoked_at is not None:
         raise Conflict(_l("This certificate is already revoked."))
@@ -44,16 +57,18 @@ def revoke(actor: Person, certificate: Certificate, reason: str) -> None:
         object_type="certificate",
         object_id=certificate.id,
     )
+    return certificate
 
 
 REISSUED = "reissued"
 
 
-def reissue(actor: Person, certificate: Certificate, holder_name: str) -> Certificate:
-    """A corrected copy (e.g. the name) with a new code; the old one is revoked with the reason "reissued".
-
-    The new certificate keeps the old one's dates and counts as the next cycle of the same track.
+def reissue(actor: Viewer, certificate_id: int, holder_name: str) -> Certificate:
+    """A corrected copy (e.g. the name) with a new code, by an Admin; the old one is revoked with the reason
+    "reissued". The new certificate keeps the old one's dates and counts as the next cycle of the same track.
+    Refused before anything is written. The caller commits.
     """
+    certificate = _certificate_to_change(actor, certificate_id, permissions.can_reissue_certificate)
     name = " ".join((holder_name or "").split())
     if not name or len(name) > 200:
         raise Invalid(_l("A full name of 1 to %(max)s characters is required.", max=200), field="name")

@@ -10,6 +10,7 @@ from elearning.extensions import db
 from elearning.models import Person, Quiz, QuizAttempt
 from elearning.services.catalog import lookup
 from elearning.services.learning import progress
+from elearning.services.transactions import lock_learner
 
 
 def passing_attempt(person_id: int, quiz: Quiz, since: dt.datetime | None = None) -> QuizAttempt | None:
@@ -25,22 +26,30 @@ def passing_attempt(person_id: int, quiz: Quiz, since: dt.datetime | None = None
     return db.session.scalar(query.order_by(QuizAttempt.score.desc(), QuizAttempt.id).limit(1))
 
 
+def _conditions_hold(person: Person, ref: lookup.ModuleRef) -> tuple[bool, int | None]:
+    """Whether the current version is not completed yet and now can be (every section viewed, the quiz passed
+    in the current cycle), with the score to record."""
+    item = progress.for_learner(person.id, [ref])[ref.module.id]
+    if item.completion is not None or not item.all_viewed:
+        return False, None
+    quiz = lookup.quiz_of(ref.version)
+    if quiz is None:
+        return True, None
+    attempt = passing_attempt(person.id, quiz, item.since)
+    return (attempt is not None), (attempt.score if attempt is not None else None)
+
+
 def evaluate(person: Person, ref: lookup.ModuleRef) -> bool:
     """Record the completion of the module's current version when its conditions hold; True when recorded
     by this call. The caller commits.
 
-    Call it after committing the view or the submission that may complete the module, in a new transaction:
-    when the last section view and the passing submission race, each then sees its own write and whichever
-    evaluates last sees both, so the completion is never missed; the insert cannot happen twice (unique key,
-    ``ON CONFLICT DO NOTHING``)."""
-    item = progress.for_learner(person.id, [ref])[ref.module.id]
-    if item.completion is not None or not item.all_viewed:
+    Called after the view or the submission that may complete the module, in the same transaction. The
+    conditions are read, then read again under the learner's lock (:func:`lock_learner`) before writing: when
+    the last section view and the passing submission race, whichever takes the lock second sees both, so the
+    completion is never missed; the insert cannot happen twice (unique key, ``ON CONFLICT DO NOTHING``)."""
+    holds, _score = _conditions_hold(person, ref)
+    if not holds:
         return False
-    quiz = lookup.quiz_of(ref.version)
-    score = None
-    if quiz is not None:
-        attempt = passing_attempt(person.id, quiz, item.since)
-        if attempt is None:
-            return False
-        score = attempt.score
-    return progress.record_completion(person, ref, score)
+    lock_learner(person.id)
+    holds, score = _conditions_hold(person, ref)
+    return holds and progress.record_completion(person, ref, score)

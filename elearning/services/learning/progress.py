@@ -26,6 +26,7 @@ from elearning.models import (
 from elearning.services.catalog import lookup
 from elearning.services.inserts import insert_once
 from elearning.services.learning import cycles
+from elearning.services.transactions import lock_learner
 
 
 class ModuleStatus(enum.StrEnum):
@@ -174,23 +175,25 @@ def for_learner(
 
 
 def record_view(person: Person, ref: lookup.ModuleRef, section: Section) -> bool:
-    """Record that ``person`` read ``section`` today; idempotent. Returns whether this was today's first view."""
-    return (
-        insert_once(
-            SectionView,
-            {
-                "person_id": person.id,
-                "module_id": ref.module.id,
-                "section_slug": section.slug,
-                "content_hash": section.content_hash,
-                "section_id": section.id,
-                "viewed_at": clock.now(),
-                "viewed_on": clock.today(),
-            },
-            ["person_id", "module_id", "section_slug", "content_hash", "viewed_on"],
-        )
-        is not None
+    """Record that ``person`` read ``section`` today; idempotent. Returns whether this was today's first view.
+
+    Today's view already recorded: nothing is written and no lock is taken (a read). Otherwise the insert
+    happens under the learner's lock (it may complete the module). The caller commits."""
+    key = {
+        "person_id": person.id,
+        "module_id": ref.module.id,
+        "section_slug": section.slug,
+        "content_hash": section.content_hash,
+        "viewed_on": clock.today(),
+    }
+    seen = db.session.scalar(
+        sa.select(SectionView.id).where(*(getattr(SectionView, name) == value for name, value in key.items())).limit(1)
     )
+    if seen is not None:
+        return False
+    lock_learner(person.id)
+    values = {**key, "section_id": section.id, "viewed_at": clock.now()}
+    return insert_once(SectionView, values, list(key)) is not None
 
 
 def record_completion(person: Person, ref: lookup.ModuleRef, score: int | None) -> bool:

@@ -18,14 +18,18 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.content.question_types import QUESTION_TYPES, AnswerError, GradableQuestion, TrueFalse, grade, score
 from elearning.extensions import db
 from elearning.models import Choice, ExtraAttempt, Person, Question, Quiz, QuizAttempt
+from elearning.permissions import Viewer
+from elearning.services.access import check
 from elearning.services.audit import record
 from elearning.services.catalog import lookup
 from elearning.services.errors import Conflict, Invalid, NotFound
 from elearning.services.learning import cycles
+from elearning.services.people.viewers import member_ref
+from elearning.services.transactions import lock_learner
 
 #: Default of :func:`allowance`'s ``since``: the learner's current cycle on the module.
 CURRENT_CYCLE = object()
@@ -36,8 +40,7 @@ REVEAL_AFTER_LAST_ATTEMPT = "after_last_attempt"
 REVEAL_EITHER = "after_passing_or_last_attempt"
 
 
-class NoAttemptsLeft(Conflict):
-    """Every allowed attempt was submitted without a pass."""
+NO_ATTEMPTS_LEFT = _l("No attempts left: ask your pivot for one more attempt.")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,14 @@ class Allowance:
     @property
     def exhausted(self) -> bool:
         return not self.passed and self.allowed is not None and self.used >= self.allowed
+
+
+@dataclass(frozen=True)
+class QuizStart:
+    """What opening the quiz gave: the open attempt, or None when no attempt is left (``allowance`` says)."""
+
+    attempt: QuizAttempt | None
+    allowance: Allowance
 
 
 @dataclass(frozen=True)
@@ -224,16 +235,20 @@ def _orders(quiz: Quiz, seed: str) -> tuple[list[str], dict[str, list[str]]]:
     return question_keys, choice_order
 
 
-def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: Quiz) -> QuizAttempt:
+def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: Quiz) -> QuizStart:
     """The learner's open attempt at the module's current quiz, started when there is none.
 
-    An open attempt on a superseded version is discarded (never counted). Raises :class:`NoAttemptsLeft`
-    when every allowed attempt was used without a pass. Two tabs opening at once share one attempt (a
-    unique index on open attempts; the loser reads the winner's). The caller commits.
+    An open attempt on a superseded version is discarded (never counted). When every allowed attempt was used
+    without a pass, the result holds no attempt (the discarded one stays discarded). Two tabs opening at once
+    share one attempt (the learner's lock, and a unique index on open attempts). The caller commits.
     """
     current = open_attempt_of(person.id, ref.module.id)
     if current is not None and current.quiz_id == quiz.id:
-        return current
+        return QuizStart(current, allowance(person.id, ref.module.id, quiz))
+    lock_learner(person.id)
+    current = open_attempt_of(person.id, ref.module.id)  # again, under the lock
+    if current is not None and current.quiz_id == quiz.id:
+        return QuizStart(current, allowance(person.id, ref.module.id, quiz))
     if current is not None:
         current.discarded_at = clock.now()
         record(
@@ -245,8 +260,9 @@ def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: Quiz) -> Quiz
             details={"reason": "new_version"},
         )
         db.session.flush()
-    if allowance(person.id, ref.module.id, quiz).exhausted:
-        raise NoAttemptsLeft(_l("No attempts left: ask your pivot for one more attempt."))
+    state = allowance(person.id, ref.module.id, quiz)
+    if state.exhausted:
+        return QuizStart(None, state)
     number = (
         db.session.scalar(
             sa.select(sa.func.count()).where(QuizAttempt.person_id == person.id, QuizAttempt.module_id == ref.module.id)
@@ -272,8 +288,8 @@ def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: Quiz) -> Quiz
         winner = open_attempt_of(person.id, ref.module.id)
         if winner is None:
             raise
-        return winner
-    return attempt
+        return QuizStart(winner, state)
+    return QuizStart(attempt, state)
 
 
 # -- answering -------------------------------------------------------------------------------------------
@@ -318,8 +334,11 @@ def _check_open(attempt: QuizAttempt) -> None:
         raise Conflict(_l("This attempt was closed because the module changed. Open the quiz again."))
 
 
-def save_answers(person: Person, attempt: QuizAttempt, raw: Mapping[str, list[str]]) -> None:
-    """Keep the answers given so far (nothing is submitted). The caller commits."""
+def save_answers(person: Person, attempt_id: int, ref: lookup.ModuleRef, raw: Mapping[str, list[str]]) -> None:
+    """Keep the answers given so far in one of the person's own attempts (nothing is submitted); refused
+    (:class:`NotFound`) for anyone else's attempt. The caller commits."""
+    lock_learner(person.id)
+    attempt = get_attempt(person, attempt_id, ref)
     _check_open(attempt)
     if attempt.submitted_at is not None:
         raise Conflict(_l("This attempt was already submitted."))
@@ -343,13 +362,15 @@ def _write_grade(attempt_id: int, values: dict[str, object]) -> bool:
     return result.rowcount == 1
 
 
-def submit(person: Person, attempt: QuizAttempt, raw: Mapping[str, list[str]]) -> AttemptResult:
-    """Grade the attempt against what it stored and record the result, exactly once.
+def submit(person: Person, attempt_id: int, ref: lookup.ModuleRef, raw: Mapping[str, list[str]]) -> AttemptResult:
+    """Grade one of the person's own attempts against what it stored and record the result, exactly once.
 
     A repeated submission (double click, resent form, second tab) returns the first result, unchanged.
-    Raises :class:`Invalid` for answers that do not fit and :class:`Conflict` for a
-    discarded attempt, changing nothing. The caller commits.
+    Raises :class:`NotFound` for anyone else's attempt, :class:`Invalid` for answers that do not fit and
+    :class:`Conflict` for a discarded attempt, changing nothing. The caller commits.
     """
+    lock_learner(person.id)
+    attempt = get_attempt(person, attempt_id, ref)
     _check_open(attempt)
     shown = shown_questions(attempt)
     if attempt.submitted_at is not None:
@@ -398,22 +419,44 @@ def result_of(attempt: QuizAttempt, *, shown: tuple[ShownQuestion, ...] | None =
 # -- extra attempts --------------------------------------------------------------------------------------
 
 
-def grant_extra_attempt(actor: Person, learner: Person, ref: lookup.ModuleRef) -> ExtraAttempt:
-    """One more attempt at the module's quiz for ``learner``; the view has checked the actor may grant it.
-    The caller commits."""
+@dataclass(frozen=True)
+class Granted:
+    """An extra attempt granted: to whom, at which module."""
+
+    learner_id: int
+    learner_name: str
+    module_id: int
+
+
+def grant_extra_attempt(actor: Viewer, learner_id: int, module_slug: str) -> Granted:
+    """One more attempt at the module's quiz for a learner whose attempts are used up without a pass: a pivot
+    of one of their teams, their coordinator or an Admin (:func:`elearning.permissions.can_grant_extra_attempt`).
+    Refused before anything is written. The caller commits."""
+    member = member_ref(learner_id, clock.today())
+    if member is None:
+        raise NotFound(_l("This person does not exist."))
+    check(
+        permissions.can_grant_extra_attempt(actor, member),
+        actor,
+        member.organization_id,
+        may_see=permissions.can_view_member(actor, member),
+    )
+    if not module_slug:
+        raise Invalid(_l("The form names no module."), field="module")
+    ref = lookup.find_module(module_slug)
     quiz = lookup.quiz_of(ref.version)
     if quiz is None:
         raise Invalid(_l("This module has no quiz."))
-    if not allowance(learner.id, ref.module.id, quiz).exhausted:
+    lock_learner(learner_id)
+    if not allowance(learner_id, ref.module.id, quiz).exhausted:
         raise Conflict(_l("This person still has attempts left, or has passed."))
-    grant = ExtraAttempt(person_id=learner.id, module_id=ref.module.id, granted_by_id=actor.id, granted_at=clock.now())
-    db.session.add(grant)
-    db.session.flush()
-    record(
-        "quiz.extra_attempt_granted",
-        actor=actor,
-        subject=learner,
-        object_type="module",
-        object_id=ref.module.id,
+    learner = db.session.get(Person, learner_id)
+    assert learner is not None  # member_ref found the person
+    db.session.add(
+        ExtraAttempt(
+            person_id=learner_id, module_id=ref.module.id, granted_by_id=actor.person_id, granted_at=clock.now()
+        )
     )
-    return grant
+    db.session.flush()
+    record("quiz.extra_attempt_granted", actor=actor, subject=learner, object_type="module", object_id=ref.module.id)
+    return Granted(learner_id, learner.full_name, ref.module.id)

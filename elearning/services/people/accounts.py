@@ -9,12 +9,14 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import CoordinatorGrant, GlobalGrant, Membership, Organization, Person, PivotDesignation
+from elearning.permissions import Viewer
 from elearning.roles import LANGUAGES, ORGANIZATION_ROLES, Role
 from elearning.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from elearning.services import history
+from elearning.services.access import require
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
 from elearning.services.people import assignments, sessions
@@ -85,7 +87,7 @@ def _check_roles_and_organization(roles: set[Role], organization: Organization |
 
 
 def create_person(
-    actor: Person | None,
+    actor: Viewer,
     *,
     email: str,
     full_name: str,
@@ -95,7 +97,9 @@ def create_person(
     language: str = "fr",
     start_on: dt.date | None = None,
 ) -> Person:
-    """Create an account and the facts its roles follow from, all starting on ``start_on`` (today)."""
+    """Create an account and the facts its roles follow from, all starting on ``start_on`` (today). An Admin's
+    write (the command line acts as one)."""
+    require(permissions.can_administer(actor))
     roles = set(roles)
     normalized = normalize_email(email)
     full_name = " ".join((full_name or "").split())
@@ -133,7 +137,7 @@ def create_person(
 
 
 def set_roles(
-    actor: Person | None,
+    actor: Viewer,
     person: Person,
     roles: Iterable[Role],
     organization: Organization | None = None,
@@ -144,8 +148,9 @@ def set_roles(
 
     Without ``organization``, organization roles apply to the person's current organization. Naming another
     organization moves the person there (their membership, designations and grants in the old one end).
-    ``on`` backdates the change (demo history); it defaults to today.
+    ``on`` backdates the change (demo history); it defaults to today. An Admin's write.
     """
+    require(permissions.can_administer(actor))
     roles = set(roles)
     day = on or clock.today()
     if organization is None and roles & ORGANIZATION_ROLES:
@@ -154,13 +159,13 @@ def set_roles(
     _apply_roles(actor, person, roles, organization, day)
 
 
-def _end(actor: Person | None, person: Person, fact: object, today: dt.date, kind: str) -> None:
+def _end(actor: Viewer, person: Person, fact: object, today: dt.date, kind: str) -> None:
     fact.end_on = today  # type: ignore[attr-defined]
     record(f"{kind}.ended", actor=actor, subject=person, object_type=kind, object_id=fact.id)  # type: ignore[attr-defined]
 
 
 def _apply_roles(
-    actor: Person | None, person: Person, roles: set[Role], organization: Organization | None, day: dt.date
+    actor: Viewer, person: Person, roles: set[Role], organization: Organization | None, day: dt.date
 ) -> None:
     if person.deactivated_at is not None:
         raise Conflict(_l("The account %(email)s is deactivated.", email=person.email), field="email")
@@ -198,7 +203,7 @@ def _apply_roles(
                     person_id=person.id,
                     organization_id=wanted,
                     start_on=day,
-                    **{by: actor.id if actor else None},
+                    **{by: actor.person_id},
                 )
             )
             changed = True
@@ -211,7 +216,7 @@ def _apply_roles(
                     person_id=person.id,
                     role=role.value,
                     start_on=day,
-                    granted_by_id=actor.id if actor else None,
+                    granted_by_id=actor.person_id,
                 )
             )
             changed = True
@@ -231,8 +236,9 @@ def _apply_roles(
         )
 
 
-def deactivate(actor: Person | None, person: Person) -> None:
-    """Deactivate an account from now on; its history stays."""
+def deactivate(actor: Viewer, person: Person) -> None:
+    """Deactivate an account from now on; its history stays. An Admin's write."""
+    require(permissions.can_administer(actor))
     if person.deactivated_at is not None:
         raise Conflict(_l("The account %(email)s is already deactivated.", email=person.email), field="email")
     person.deactivated_at = clock.now()

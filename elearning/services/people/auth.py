@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 
 from elearning import clock
@@ -16,31 +18,37 @@ from elearning.services.people import accounts, sessions
 SIGN_IN_REFUSED = _l("The e-mail address or the password is incorrect.")
 
 
-class SignInRefused(Exception):
-    """Unknown e-mail, wrong password or deactivated account (deliberately indistinguishable)."""
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the person, the cookie value (shown once) and the session; ``token`` is None
+    when refused (unknown e-mail, wrong password or deactivated account, deliberately indistinguishable)."""
 
-    def __init__(self, person: Person | None) -> None:
-        super().__init__(str(SIGN_IN_REFUSED))
-        self.person = person
+    person: Person | None
+    token: str | None = None
+    session: WebSession | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.token is None
 
 
-def sign_in(email: str, password: str) -> tuple[Person, str, WebSession]:
-    """Check the credentials and open a session; returns the person, the cookie value and the session.
+def sign_in(email: str, password: str) -> SignIn:
+    """Check the credentials and open a session.
 
-    Re-hashes the password when the hashing parameters changed. Raises :class:`SignInRefused`. The caller
-    commits in both cases (a refusal records an audit event).
+    Re-hashes the password when the hashing parameters changed. A refusal is recorded in the audit log and
+    returned (not raised): the caller commits in both cases.
     """
     person = accounts.find_person(email)
     valid = verify_password(person.password_hash if person else None, password)
     if person is None or not valid or person.deactivated_at is not None:
         record("auth.sign_in_failed", actor=None, subject=person, details={"known_account": person is not None})
-        raise SignInRefused(person)
+        return SignIn(person)
     if person.password_hash is not None and needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
     person.last_sign_in_at = clock.now()
     token, row = sessions.open_session(person)
     record("auth.signed_in", actor=person, subject=person, object_type="session", object_id=row.id)
-    return person, token, row
+    return SignIn(person, token, row)
 
 
 def sign_out(person: Person, row: WebSession) -> None:

@@ -8,10 +8,12 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
-from elearning.models import Organization, OrganizationTarget, Person
+from elearning.models import Organization, OrganizationTarget
+from elearning.permissions import Viewer
 from elearning.roles import OrganizationKind
+from elearning.services.access import require
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
 
@@ -36,7 +38,7 @@ def _check_target(value: int) -> None:
 
 
 def create_organization(
-    actor: Person | None,
+    actor: Viewer,
     *,
     code: str,
     name_fr: str,
@@ -47,7 +49,8 @@ def create_organization(
     joined_on: dt.date | None = None,
     target: int | None = None,
 ) -> Organization:
-    """Create an organization (and its first target, effective on the day it joined or today)."""
+    """Create an organization (and its first target, effective on the day it joined or today): an Admin."""
+    require(permissions.can_administer(actor))
     code = code.strip().upper()
     if not CODE_PATTERN.match(code):
         raise Invalid(
@@ -90,15 +93,17 @@ def create_organization(
 
 
 def set_target(
-    actor: Person | None, organization: Organization, value: int, *, effective_from: dt.date | None = None
+    actor: Viewer, organization: Organization, value: int, *, effective_from: dt.date | None = None
 ) -> OrganizationTarget:
-    """Add a target row; earlier rows stay, so the target on any past day can be answered."""
+    """Add a target row (the Table, an Admin); earlier rows stay, so the target on any past day can be
+    answered."""
+    require(permissions.can_govern(actor))
     _check_target(value)
     row = OrganizationTarget(
         organization_id=organization.id,
         value=value,
         effective_from=effective_from or clock.today(),
-        set_by_id=actor.id if actor else None,
+        set_by_id=actor.person_id,
         set_at=clock.now(),
     )
     db.session.add(row)

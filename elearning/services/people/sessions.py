@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from elearning import clock
 from elearning.extensions import db
 from elearning.models import Person, WebSession
+from elearning.services import transactions
 
 #: ``last seen`` is written at most this often.
 TOUCH_INTERVAL = dt.timedelta(minutes=1)
@@ -41,19 +42,20 @@ def open_session(person: Person) -> tuple[str, WebSession]:
     return token, row
 
 
-def resume_session(token: str, lifetimes: Lifetimes) -> tuple[WebSession, Person, bool] | None:
+def resume_session(token: str, lifetimes: Lifetimes) -> tuple[WebSession, Person] | None:
     """The live session and person behind a cookie value, or None (unknown, revoked, expired, deactivated).
 
-    Touches ``last_seen_at`` when it is older than :data:`TOUCH_INTERVAL` and then says so (third item); the
-    caller commits.
+    Touches ``last_seen_at`` when it is older than :data:`TOUCH_INTERVAL` (at most once a minute, so most
+    requests only read); the request commits it.
     """
     if not token or len(token) > 100:
         return None
-    found = db.session.execute(
+    query = (
         sa.select(WebSession, Person)
         .join(Person, Person.id == WebSession.person_id)
         .where(WebSession.token_hash == _hash(token))
-    ).first()
+    )
+    found = db.session.execute(query).first()
     if found is None:
         return None
     row, person = found
@@ -65,10 +67,14 @@ def resume_session(token: str, lifetimes: Lifetimes) -> tuple[WebSession, Person
         or now - row.created_at > lifetimes.absolute
     ):
         return None
-    touched = now - row.last_seen_at >= TOUCH_INTERVAL
-    if touched:
+    if now - row.last_seen_at >= TOUCH_INTERVAL:
+        transactions.begin_writing()  # what was read is read again under the write lock
+        found = db.session.execute(query).first()
+        if found is None:
+            return None
+        row, person = found
         row.last_seen_at = now
-    return row, person, touched
+    return row, person
 
 
 def revoke(row: WebSession) -> None:

@@ -7,17 +7,21 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import Membership, Organization, Person, Team, TeamMembership
+from elearning.permissions import Viewer
 from elearning.roles import TeamRole
+from elearning.services.access import check
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
 
 MAX_TEAM_NAME = 120
 
 
-def create_team(actor: Person | None, organization: Organization, name: str) -> Team:
+def create_team(actor: Viewer, organization: Organization, name: str) -> Team:
+    """A new team in an organization: its coordinator or an Admin."""
+    check(permissions.can_manage_organization(actor, organization.id), actor, organization.id)
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_TEAM_NAME:
         raise Invalid(_l("A team name of 1 to %(max)s characters is required.", max=MAX_TEAM_NAME), field="name")
@@ -35,9 +39,11 @@ def create_team(actor: Person | None, organization: Organization, name: str) -> 
 
 
 def add_to_team(
-    actor: Person | None, team: Team, person: Person, role: TeamRole, *, start_on: dt.date | None = None
+    actor: Viewer, team: Team, person: Person, role: TeamRole, *, start_on: dt.date | None = None
 ) -> TeamMembership:
-    """Add a member of the team's organization to the team, as member or as pivot."""
+    """Add a member of the team's organization to the team, as member or as pivot: the organization's
+    coordinator or an Admin."""
+    check(permissions.can_manage_organization(actor, team.organization_id), actor, team.organization_id)
     day = start_on or clock.today()
     member = db.session.scalar(
         sa.select(Membership.id).where(
@@ -71,7 +77,9 @@ def add_to_team(
     return row
 
 
-def remove_from_team(actor: Person | None, team: Team, person: Person) -> None:
+def remove_from_team(actor: Viewer, team: Team, person: Person) -> None:
+    """End a person's membership of a team today: the organization's coordinator or an Admin."""
+    check(permissions.can_manage_organization(actor, team.organization_id), actor, team.organization_id)
     current = db.session.scalar(
         sa.select(TeamMembership).where(
             TeamMembership.team_id == team.id,

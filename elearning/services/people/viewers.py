@@ -1,4 +1,4 @@
-"""Who is asking: the roles and teams a person holds today, loaded in a fixed number of queries."""
+"""Who is asking (the roles and teams a person holds today), and a person as access rules see them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from elearning import permissions
 from elearning.extensions import db
-from elearning.models import Team, TeamMembership
-from elearning.permissions import Viewer
+from elearning.models import Person, Team, TeamMembership
+from elearning.permissions import MemberRef, Viewer
 from elearning.roles import Role
 from elearning.services import history
+from elearning.services.access import NOT_FOUND, check
+from elearning.services.errors import NotFound
 
 
 def load_viewer(person_id: int, day: dt.date) -> Viewer:
@@ -32,3 +35,28 @@ def load_viewer(person_id: int, day: dt.date) -> Viewer:
         pivot_team_ids=frozenset(row.id for row in rows if row.role == "pivot" and row.organization_id in pivot_orgs),
         coordinated_organization_ids=frozenset(roles.get(Role.COORDINATOR, set())),
     )
+
+
+def member_ref(person_id: int, day: dt.date) -> MemberRef | None:
+    """What access rules need to know about a person today; None when the person does not exist."""
+    person = db.session.get(Person, person_id)
+    if person is None:
+        return None
+    organization = history.organization_of(person_id, day)
+    teams = history.teams_of(person_id, day)
+    return MemberRef(
+        person_id=person_id,
+        organization_id=organization.id if organization else None,
+        team_ids=frozenset(team.id for team, _role in teams),
+    )
+
+
+def member_for(viewer: Viewer, person_id: int, day: dt.date) -> MemberRef:
+    """A person the viewer may follow (their pivots, their coordinator, the Table, Admin), as access rules see
+    them; :class:`NotFound` (another organization's person, or nobody) or :class:`Forbidden` otherwise."""
+    member = member_ref(person_id, day)
+    if member is None:
+        raise NotFound(NOT_FOUND)
+    allowed = permissions.can_view_member(viewer, member)
+    check(allowed, viewer, member.organization_id, may_see=allowed)
+    return member

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from elearning.extensions import db
 from elearning.models import Organization, Person, QuizAttempt, Team
-from elearning.permissions import MemberRef
 from elearning.services import history
 from elearning.services.catalog import lookup
 from elearning.services.learning import cycles, progress, quizzes
@@ -29,20 +28,6 @@ class MemberDetail:
     organization: Organization | None
     teams: list[tuple[Team, str]]
     modules: list[MemberModule]
-
-
-def member_ref(person_id: int, day: dt.date) -> MemberRef | None:
-    """What access rules need to know about a person today; None when the person does not exist."""
-    person = db.session.get(Person, person_id)
-    if person is None:
-        return None
-    organization = history.organization_of(person_id, day)
-    teams = history.teams_of(person_id, day)
-    return MemberRef(
-        person_id=person_id,
-        organization_id=organization.id if organization else None,
-        team_ids=frozenset(team.id for team, _role in teams),
-    )
 
 
 def member_detail(person_id: int, day: dt.date) -> MemberDetail:

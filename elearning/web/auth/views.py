@@ -43,15 +43,12 @@ def login() -> Response | tuple[str, int]:
         wait = ratelimit.sign_in_retry_after(email, _client_address())
         if wait is not None:
             raise TooManyRequests(retry_after=wait)
-        try:
-            _person, token, _row = auth.sign_in(email, form.password.data or "")
-        except auth.SignInRefused:
-            db.session.commit()  # the audit event of the refusal
+        outcome = auth.sign_in(email, form.password.data or "")
+        if outcome.token is None:  # refused: the audit event of the refusal commits with the request
             ratelimit.count_failed_sign_in(email, _client_address())
             error = auth.SIGN_IN_REFUSED
         else:
-            db.session.commit()
-            start_session_cookie(token)
+            start_session_cookie(outcome.token)
             return redirect(target)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, error=error, next=request.values.get("next", "")), status
@@ -62,7 +59,6 @@ def login() -> Response | tuple[str, int]:
 def logout() -> Response:
     person = signed_in_person()
     auth.sign_out(person, g.web_session)
-    db.session.commit()
     end_session_cookie()
     flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
@@ -108,7 +104,6 @@ def change_password() -> Response | tuple[str, int]:
             db.session.rollback()
             getattr(form, exc.field or "new_password").errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("Your password has been changed. Your other sessions were signed out."), "success")
             return redirect(url_for("auth.account"))
     return _render_account(password_form=form, status=400)
@@ -122,7 +117,6 @@ def change_language() -> Response | tuple[str, int]:
         return _render_account(language_form=form, status=400)
     person = signed_in_person()
     person.preferred_language = form.language.data
-    db.session.commit()
     g.language = person.preferred_language
     flash(_("Your language has been saved."), "success")
     return redirect(url_for("auth.account"))

@@ -13,12 +13,9 @@ from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import Certificate, Person
 from elearning.security import ratelimit
-from elearning.services import history
 from elearning.services.certification import codes, register, revocation
-from elearning.services.errors import ServiceError
 from elearning.services.learning import cycles
 from elearning.web.certificates.pdf import CertificatePrint, render
-from elearning.web.errors import refuse
 from elearning.web.layout import format_day
 from elearning.web.visitors import current_viewer, signed_in_person
 
@@ -30,23 +27,6 @@ VERIFICATIONS_PER_ADDRESS = parse("60 per 10 minutes")
 
 def verify_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/verify/{code}"
-
-
-def _certificate_or_refuse(certificate_id: int, allowed) -> Certificate:
-    try:
-        certificate = register.get_certificate(certificate_id)
-    except ServiceError:
-        abort(404)
-    viewer = current_viewer()
-    if not allowed(viewer, certificate):
-        holder_org = history.organization_of(certificate.person_id, clock.today())
-        may_see = _may_view(viewer, certificate)
-        abort(permissions.refusal_status(viewer, holder_org.id if holder_org else None, may_see=may_see))
-    return certificate
-
-
-def _may_view(viewer: permissions.Viewer, certificate: Certificate) -> bool:
-    return permissions.can_download_certificate(viewer, certificate.person_id)
 
 
 @blueprint.get("/certificates")
@@ -64,8 +44,8 @@ def mine() -> str:
 @blueprint.get("/certificates/<int:certificate_id>")
 @login_required
 def detail(certificate_id: int) -> str:
-    certificate = _certificate_or_refuse(certificate_id, _may_view)
     viewer = current_viewer()
+    certificate = register.certificate_for(viewer, certificate_id)
     return render_template(
         "certificates/detail.html",
         certificate=certificate,
@@ -104,7 +84,7 @@ def print_context(certificate: Certificate, language: str) -> CertificatePrint:
 @blueprint.get("/certificates/<int:certificate_id>.pdf")
 @login_required
 def pdf(certificate_id: int) -> Response:
-    certificate = _certificate_or_refuse(certificate_id, _may_view)
+    certificate = register.certificate_for(current_viewer(), certificate_id)
     holder = db.session.get(Person, certificate.person_id)
     language = holder.preferred_language if holder else "fr"
     data = render(print_context(certificate, language))
@@ -115,28 +95,16 @@ def pdf(certificate_id: int) -> Response:
 
 @blueprint.post("/certificates/<int:certificate_id>/revoke")
 @login_required
-def revoke(certificate_id: int) -> Response | tuple[str, int]:
-    certificate = _certificate_or_refuse(certificate_id, lambda viewer, _c: permissions.can_govern(viewer))
-    actor = signed_in_person()
-    try:
-        revocation.revoke(actor, certificate, request.form.get("reason", ""))
-    except ServiceError as exc:
-        refuse(exc)
-    db.session.commit()
+def revoke(certificate_id: int) -> Response:
+    revocation.revoke(current_viewer(), certificate_id, request.form.get("reason", ""))
     flash(_("The certificate is revoked."), "success")
-    return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+    return redirect(url_for("certificates.detail", certificate_id=certificate_id))
 
 
 @blueprint.post("/certificates/<int:certificate_id>/reissue")
 @login_required
 def reissue(certificate_id: int) -> Response:
-    certificate = _certificate_or_refuse(certificate_id, lambda viewer, _c: permissions.can_reissue_certificate(viewer))
-    actor = signed_in_person()
-    try:
-        copy = revocation.reissue(actor, certificate, request.form.get("holder_name", ""))
-    except ServiceError as exc:
-        refuse(exc)
-    db.session.commit()
+    copy = revocation.reissue(current_viewer(), certificate_id, request.form.get("holder_name", ""))
     flash(_("The certificate was reissued with a new code; the old one is revoked."), "success")
     return redirect(url_for("certificates.detail", certificate_id=copy.id))
 

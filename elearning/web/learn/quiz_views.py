@@ -14,10 +14,10 @@ from elearning.extensions import db
 from elearning.models import QuizAttempt
 from elearning.security import ratelimit
 from elearning.services.catalog import lookup
-from elearning.services.errors import Conflict, Invalid, NotFound
+from elearning.services.certification.settle import settle
+from elearning.services.errors import Invalid
 from elearning.services.learning import progress, quizzes
-from elearning.web.errors import refuse
-from elearning.web.learn.views import blueprint, find_module_or_404, settle_progress
+from elearning.web.learn.views import blueprint, find_module_or_404
 from elearning.web.visitors import signed_in_person
 
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
@@ -65,17 +65,14 @@ def quiz(slug: str) -> Response | tuple[str, int]:
     if state.passed and quizzes.open_attempt_of(person.id, ref.module.id) is None:
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return render_template("learn/quiz_done.html", ref=ref, attempts=latest), 200
-    try:
-        attempt = quizzes.start_or_continue(person, ref, quiz)
-    except quizzes.NoAttemptsLeft:
-        db.session.commit()  # a discarded attempt stays discarded
+    started = quizzes.start_or_continue(person, ref, quiz)
+    if started.attempt is None:  # no attempt left (an open attempt on an old version stays discarded)
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return (
-            render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=state),
+            render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=started.allowance),
             200,
         )
-    db.session.commit()
-    return _render_form(ref, quiz, attempt)
+    return _render_form(ref, quiz, started.attempt)
 
 
 @blueprint.post("/modules/<slug>/quiz")
@@ -92,25 +89,19 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
         attempt_id = int(request.form.get("attempt", ""))
     except ValueError:
         abort(400, description=str(_l("The form names no attempt: reload the quiz and try again.")))
-    try:
-        attempt = quizzes.get_attempt(person, attempt_id, ref)
-    except NotFound:
-        abort(404)
     raw = _raw_answers()
-    saving = request.form.get("action") == "save"
     try:
-        result = quizzes.save_answers(person, attempt, raw) if saving else quizzes.submit(person, attempt, raw)
+        if request.form.get("action") == "save":
+            quizzes.save_answers(person, attempt_id, ref, raw)
+            flash(_("Your answers are saved. You can come back to them later."), "success")
+            return redirect(url_for("learn.quiz", slug=slug))
+        result = quizzes.submit(person, attempt_id, ref, raw)
     except Invalid as exc:
         db.session.rollback()
+        attempt = quizzes.get_attempt(person, attempt_id, ref)
         return _render_form(ref, quiz, attempt, answers=raw, error=exc.message, status=400)
-    except Conflict as exc:
-        refuse(exc)
-    db.session.commit()
-    if result is None:
-        flash(_("Your answers are saved. You can come back to them later."), "success")
-        return redirect(url_for("learn.quiz", slug=slug))
     if result.attempt.passed:
-        settle_progress(person, ref)
+        settle(person, ref)
     return redirect(url_for("learn.attempt", slug=slug, attempt_id=result.attempt.id))
 
 
@@ -119,10 +110,7 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
 def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
     person = signed_in_person()
     ref = find_module_or_404(slug)
-    try:
-        found = quizzes.get_attempt(person, attempt_id, ref)
-    except NotFound:
-        abort(404)
+    found = quizzes.get_attempt(person, attempt_id, ref)
     if found.submitted_at is None:
         return redirect(url_for("learn.quiz", slug=slug))
     result = quizzes.result_of(found)

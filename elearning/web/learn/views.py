@@ -6,12 +6,10 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import login_required
 
 from elearning import clock
-from elearning.extensions import db
-from elearning.models import Person
 from elearning.services.catalog import lookup
-from elearning.services.certification import issuing
+from elearning.services.certification.settle import settle
 from elearning.services.errors import NotFound
-from elearning.services.learning import completion, cycles, progress, quizzes
+from elearning.services.learning import cycles, progress, quizzes
 from elearning.web.security import allow_caching
 from elearning.web.visitors import signed_in_person
 
@@ -25,16 +23,6 @@ def find_module_or_404(slug: str) -> lookup.ModuleRef:
         return lookup.find_module(slug)
     except NotFound:
         abort(404)
-
-
-def settle_progress(person: Person, ref: lookup.ModuleRef) -> None:
-    """After a view or a submission is committed: record the completion it allows, then the certificates it
-    earns, each in its own transaction (so that racing requests never miss one, see
-    :func:`elearning.services.learning.completion.evaluate`)."""
-    if completion.evaluate(person, ref):
-        db.session.commit()
-        issuing.issue_due(person)
-        db.session.commit()
 
 
 @blueprint.get("/modules")
@@ -74,11 +62,10 @@ def section(slug: str, section_slug: str) -> str:
     current = next((s for s in item.sections if s.slug == section_slug), None)
     if current is None:
         abort(404)
-    if progress.record_view(person, ref, current):
-        db.session.commit()
+    progress.record_view(person, ref, current)
     item.viewed.add(current.slug)
     if item.completion is None:
-        settle_progress(person, ref)
+        settle(person, ref)
     index = item.sections.index(current)
     return render_template(
         "learn/section.html",

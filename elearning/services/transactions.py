@@ -1,0 +1,107 @@
+"""Write transactions that wait instead of failing, and the per-learner lock that serializes progress writes.
+
+Rules (README, "Transactions"):
+
+- A request commits once, after its view returns; a command once, after it ran (the web and CLI layers do it).
+  Services flush, never commit.
+- On SQLite, a unit of work that writes must hold the write lock from the first statement of its transaction
+  (``BEGIN IMMEDIATE``): a read transaction that later writes fails with "database is locked" when another
+  connection committed in between. Forms (POST) and commands start that way; a page that writes only sometimes
+  (a section view, the quiz form opening an attempt) calls :func:`begin_writing` just before its first write.
+- A write that completes a module or issues a certificate depends on rows other requests of the same learner
+  write (the last section view racing the passing quiz). :func:`lock_learner` serializes them per learner:
+  the database lock on SQLite, ``SELECT ... FOR UPDATE`` on the person's row on PostgreSQL. Whoever comes
+  second reads what the first committed, so no completion is missed and none is recorded twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from elearning.extensions import IMMEDIATE, db, sqlite_writes
+from elearning.models import Person
+
+#: :attr:`Session.info` keys: the session's transaction wrote / holds the write lock.
+WROTE = "elearning.wrote"
+LOCKED = "elearning.locked"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: sa.orm.ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)
+        session.info.pop(LOCKED, None)
+
+
+def _is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Within the block, transactions begun on this thread are write transactions (SQLite: IMMEDIATE)."""
+    token = sqlite_writes.set(True)
+    try:
+        yield
+    finally:
+        sqlite_writes.reset(token)
+
+
+def start_writing() -> None:
+    """Make every transaction begun from now on in this request or command a write transaction; the web layer
+    calls it for forms, the command line for commands. Undone by :func:`stop_writing`."""
+    sqlite_writes.set(True)
+
+
+def stop_writing() -> None:
+    sqlite_writes.set(False)
+
+
+def begin_writing() -> None:
+    """Hold the write lock before writing (SQLite; nothing to do on PostgreSQL).
+
+    A transaction that began IMMEDIATE, or that already wrote, holds the lock. One that only read so far ends
+    (nothing to commit; what it read may be stale anyway) and a write transaction begins: objects loaded
+    before are expired and read again when used. Raises ``RuntimeError`` when objects were changed in the
+    session but not written yet: call it before changing them.
+    """
+    if not _is_sqlite():
+        return
+    session = db.session()
+    if session.info.get(LOCKED):
+        return
+    if session.in_transaction():
+        if session.connection().info.get(IMMEDIATE) or session.info.get(WROTE):
+            session.info[LOCKED] = True
+            return
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_writing() must come before the changes it protects")
+        session.commit()
+    with writing():
+        session.connection()  # BEGIN IMMEDIATE now: wait for the lock here, before reading what is to change
+    session.info[LOCKED] = True
+
+
+def lock_learner(person_id: int) -> None:
+    """Serialize the progress writes of one learner (views, submissions, completions, certificates) until the
+    unit of work commits; then read again what the write depends on."""
+    if _is_sqlite():
+        begin_writing()
+        return
+    db.session.execute(sa.select(Person.id).where(Person.id == person_id).with_for_update())

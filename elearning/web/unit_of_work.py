@@ -1,0 +1,38 @@
+"""One commit per request, after the view returns (Indico's request handler does the same).
+
+The view's action, its audit events (and the e-mail outbox to come) commit together, or roll back together:
+the error handlers roll back (:mod:`elearning.web.errors`), so a refused or failed request keeps nothing. A form
+(any method but GET, HEAD and OPTIONS) is a write: on SQLite its transaction takes the write lock from its first
+statement (:mod:`elearning.services.transactions`).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from elearning.extensions import db
+from elearning.services import transactions
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _begin() -> None:
+    if request.method not in READ_METHODS:
+        transactions.start_writing()
+
+
+def _commit(response: Response) -> Response:
+    db.session.commit()
+    return response
+
+
+def _end(_error: BaseException | None) -> None:
+    transactions.stop_writing()
+
+
+def init_app(app: Flask) -> None:
+    # First of the before_request functions (nothing reads the database before it decides how to begin), and
+    # the last after_request function to run (after_request functions run in reverse order of registration).
+    app.before_request_funcs.setdefault(None, []).insert(0, _begin)
+    app.after_request_funcs.setdefault(None, []).insert(0, _commit)
+    app.teardown_request(_end)
