@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: run test install install-test translations screenshots lint format clean
+.PHONY: run test install install-test translations screenshots bench bench-smoke lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -45,6 +46,15 @@ translations: install-test
 ## make screenshots: regenerate docs/screenshots/ (the README's) with Chromium, on a fresh demo database
 screenshots: install-test
 	$(BIN)/python tools/screenshots.py
+
+## make bench: every page against a bare endpoint of the same size, on SQLite and PostgreSQL; fails on a missed
+## budget (docs/performance.md; options in BENCH_ARGS, e.g. BENCH_ARGS='--db sqlite --check cpu')
+bench: install-test
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## make bench-smoke: the same, one short round, budgets reported but not enforced (CI)
+bench-smoke: install-test
+	$(BIN)/python bench/run.py --smoke $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
