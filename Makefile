@@ -33,10 +33,13 @@ run: install
 	$(BIN)/elearning demo
 	$(BIN)/elearning run --host $(HOST) --port $(PORT)
 
-## make test: ruff, then the whole test suite (SQLite unless TEST_DATABASE_URL says otherwise)
+## make test: ruff, the layers (import-linter), the types (mypy), then the whole test suite (SQLite unless
+## TEST_DATABASE_URL says otherwise)
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 ## make translations: extract the messages and update the catalogs (then translate the new French entries)
@@ -59,6 +62,8 @@ bench-smoke: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install-test
 	$(BIN)/ruff check --fix .

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -34,6 +34,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class: Flask-SQLAlchemy builds ``db.Model`` from :class:`Base` at run time; type checkers
+# see :class:`Base` itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(compare_type=True, render_as_batch=True)
 babel = Babel()
 login_manager = LoginManager()

@@ -130,7 +130,7 @@ def _environment(**changes: str) -> dict[str, str]:
 def test_command_line_stops_with_one_line_and_status_3() -> None:
     environ = _environment(**{k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"})
     result = subprocess.run(
-        [sys.executable, "-c", "from elearning.cli.main import main; main()", "orgs", "list"],
+        [sys.executable, "-c", "from elearning.console import main; main()", "orgs", "list"],
         env=environ,
         capture_output=True,
         text=True,

@@ -227,7 +227,7 @@ def _find_line(lines: list[str], target: str, start: int) -> int | None:
     if not target:
         return None
     written = (f"({target}", f"(<{target}", f": {target}", f":<{target}", f": <{target}", f"<{target}>")
-    order = [*range(start, len(lines)), *range(start)]
+    order: list[int] = [*range(start, len(lines)), *range(start)]
     for index in order:
         line = lines[index]
         if any(form in line or form in line.replace("\\", "") for form in written):

@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.intervals import partial_unique_index
 from elearning.models.types import UTCDateTime
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One attempt at a module version's quiz.
 
     Fixed when it starts: the quiz (hence the version), the pass mark and the order of questions and choices
@@ -60,7 +60,7 @@ class QuizAttempt(db.Model):
         return self.submitted_at is None and self.discarded_at is None
 
 
-class ExtraAttempt(db.Model):
+class ExtraAttempt(Model):
     """One more attempt at a module's quiz, granted to a learner (by a pivot, coordinator or Admin)."""
 
     __tablename__ = "extra_attempts"

@@ -7,12 +7,12 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.intervals import partial_unique_index
 from elearning.models.types import UTCDateTime, in_language
 
 
-class TrackAssignment(db.Model):
+class TrackAssignment(Model):
     """A track assigned to a person from a day, due by a day; ended (not deleted) when the role goes."""
 
     __tablename__ = "track_assignments"
@@ -31,7 +31,7 @@ class TrackAssignment(db.Model):
     ended_on: Mapped[dt.date | None] = mapped_column(sa.Date, default=None)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """Issued once per (holder, track, cycle). What is printed is kept as it stood at issue."""
 
     __tablename__ = "certificates"

@@ -12,11 +12,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.types import UTCDateTime, in_language
 
 
-class Module(db.Model):
+class Module(Model):
     __tablename__ = "modules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +26,7 @@ class Module(db.Model):
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
-class ModuleVersion(db.Model):
+class ModuleVersion(Model):
     __tablename__ = "module_versions"
     __table_args__ = (sa.UniqueConstraint("module_id", "version"),)
 
@@ -53,10 +53,12 @@ class ModuleVersion(db.Model):
         return in_language(language, self.summary_fr, self.summary_en)
 
     def change_note(self, language: str) -> str | None:
+        if self.change_note_fr is None:
+            return None
         return in_language(language, self.change_note_fr, self.change_note_en)
 
 
-class Section(db.Model):
+class Section(Model):
     __tablename__ = "sections"
     __table_args__ = (sa.UniqueConstraint("module_version_id", "slug"),)
 
@@ -81,7 +83,7 @@ class Section(db.Model):
         return language == "fr" or self.html_en is not None
 
 
-class ModuleImage(db.Model):
+class ModuleImage(Model):
     __tablename__ = "module_images"
     __table_args__ = (sa.UniqueConstraint("module_version_id", "name"),)
 
@@ -93,7 +95,7 @@ class ModuleImage(db.Model):
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     """A module version's quiz, as it stood in that version (never changed)."""
 
     __tablename__ = "quizzes"
@@ -109,7 +111,7 @@ class Quiz(db.Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
     __table_args__ = (
         sa.UniqueConstraint("quiz_id", "key"),
@@ -135,7 +137,7 @@ class Question(db.Model):
         return in_language(language, self.feedback_fr, self.feedback_en)
 
 
-class Choice(db.Model):
+class Choice(Model):
     __tablename__ = "choices"
     __table_args__ = (sa.UniqueConstraint("question_id", "key"),)
 
@@ -151,7 +153,7 @@ class Choice(db.Model):
         return in_language(language, self.text_fr, self.text_en)
 
 
-class Track(db.Model):
+class Track(Model):
     """An ordered set of required modules, assigned to roles, with a validity and days to finish."""
 
     __tablename__ = "tracks"
@@ -175,7 +177,7 @@ class Track(db.Model):
         return tuple(role for role in self.assigned_to.split(",") if role)
 
 
-class TrackModule(db.Model):
+class TrackModule(Model):
     __tablename__ = "track_modules"
 
     track_id: Mapped[int] = mapped_column(sa.ForeignKey("tracks.id"), primary_key=True)

@@ -7,14 +7,14 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.types import UTCDateTime, in_language
 from elearning.roles import OrganizationKind
 
 _KINDS = ", ".join(f"'{kind.value}'" for kind in OrganizationKind)
 
 
-class Organization(db.Model):
+class Organization(Model):
     """A member organization; its participation in the Table is dated (joined, left)."""
 
     __tablename__ = "organizations"
@@ -41,7 +41,7 @@ class Organization(db.Model):
         return f"<Organization {self.code}>"
 
 
-class OrganizationTarget(db.Model):
+class OrganizationTarget(Model):
     """The number of certified pivots an organization commits to, from a day on (never overwritten)."""
 
     __tablename__ = "organization_targets"

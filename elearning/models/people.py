@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.intervals import Dated, end_after_start, open_unique_index
 from elearning.models.organizations import Organization
 from elearning.models.types import UTCDateTime
 from elearning.roles import GLOBAL_ROLES
 
 
-class Person(UserMixin, db.Model):
+class Person(UserMixin, Model):
     """Anyone with an account. E-mail addresses are stored lower-cased, hence unique whatever their case."""
 
     __tablename__ = "people"
@@ -34,7 +34,7 @@ class Person(UserMixin, db.Model):
         return f"<Person {self.id}>"
 
 
-class Membership(Dated, db.Model):
+class Membership(Dated, Model):
     """A person belongs to one organization at a time, and may move."""
 
     __tablename__ = "memberships"
@@ -47,7 +47,7 @@ class Membership(Dated, db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
-class PivotDesignation(Dated, db.Model):
+class PivotDesignation(Dated, Model):
     """An organization designates a person as pivot worker, from a day until withdrawn."""
 
     __tablename__ = "pivot_designations"
@@ -62,7 +62,7 @@ class PivotDesignation(Dated, db.Model):
     designated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), default=None)
 
 
-class CoordinatorGrant(Dated, db.Model):
+class CoordinatorGrant(Dated, Model):
     """The person who sits at the Table for one organization coordinates its pivots."""
 
     __tablename__ = "coordinator_grants"
@@ -80,7 +80,7 @@ class CoordinatorGrant(Dated, db.Model):
 _GLOBAL = ", ".join(f"'{role.value}'" for role in sorted(GLOBAL_ROLES))
 
 
-class GlobalGrant(Dated, db.Model):
+class GlobalGrant(Dated, Model):
     """The Table's coordination and platform administrators: roles over every organization."""
 
     __tablename__ = "global_grants"

@@ -7,11 +7,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.types import UTCDateTime
 
 
-class SectionView(db.Model):
+class SectionView(Model):
     """A person read a section's text on a day. Keyed by the section's content hash, so a view carries over
     to every later version in which that section did not change; one row per day at most, so a renewal can
     ask for views since its cycle started."""
@@ -30,7 +30,7 @@ class SectionView(db.Model):
     viewed_on: Mapped[dt.date] = mapped_column(sa.Date)
 
 
-class Completion(db.Model):
+class Completion(Model):
     """A person completed a module version: every section viewed and its quiz passed (or no quiz).
 
     A renewal completes the same version again in a later cycle: at most one row per version and day."""

@@ -7,11 +7,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.types import UTCDateTime
 
 
-class WebSession(db.Model):
+class WebSession(Model):
     __tablename__ = "web_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,13 +7,13 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from elearning.extensions import db
+from elearning.extensions import Model
 from elearning.models.intervals import Dated, end_after_start, open_unique_index
 from elearning.models.organizations import Organization
 from elearning.models.types import UTCDateTime
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "teams"
     __table_args__ = (sa.UniqueConstraint("organization_id", "name"),)
 
@@ -29,7 +29,7 @@ class Team(db.Model):
         return f"<Team {self.id}>"
 
 
-class TeamMembership(Dated, db.Model):
+class TeamMembership(Dated, Model):
     __tablename__ = "team_memberships"
     __table_args__ = (
         end_after_start(),

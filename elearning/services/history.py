@@ -32,7 +32,7 @@ def active_on(day: dt.date) -> sa.ColumnElement[bool]:
     return sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
 
 
-def members_on(day: dt.date) -> sa.Select[tuple[int, int]]:
+def members_on(day: dt.date) -> sa.Select[int, int]:
     """(organization id, person id) of every active member of every organization on ``day``."""
     return (
         sa.select(Membership.organization_id, Membership.person_id)
@@ -41,7 +41,7 @@ def members_on(day: dt.date) -> sa.Select[tuple[int, int]]:
     )
 
 
-def designated_pivots_on(day: dt.date) -> sa.Select[tuple[int, int]]:
+def designated_pivots_on(day: dt.date) -> sa.Select[int, int]:
     """(organization id, person id) of people who on ``day`` belonged to an organization and held a pivot
     designation in that same organization."""
     return (
@@ -58,7 +58,7 @@ def designated_pivots_on(day: dt.date) -> sa.Select[tuple[int, int]]:
     )
 
 
-def targets_on(day: dt.date) -> sa.Select[tuple[int, int]]:
+def targets_on(day: dt.date) -> sa.Select[int, int]:
     """(organization id, target value) as each target stood on ``day`` (the latest row effective by then)."""
     ranked = (
         sa.select(
@@ -128,7 +128,7 @@ def roles_of(person_id: int, day: dt.date) -> dict[Role, set[int]]:
     member_orgs = sa.select(Membership.organization_id).where(
         Membership.person_id == person_id, Membership.holds_on(day)
     )
-    facts = sa.union_all(
+    facts: sa.CompoundSelect[str, int | None] = sa.union_all(
         sa.select(sa.literal(Role.WORKER.value).label("role"), Membership.organization_id.label("org")).where(
             Membership.person_id == person_id, Membership.holds_on(day)
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.wrappers import Response as BaseResponse
 
 CSP = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self'; "
@@ -20,7 +21,7 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def allow_caching(response: Response, seconds: int) -> Response:
+def allow_caching(response: BaseResponse, seconds: int) -> BaseResponse:
     """Mark a response that shows no personal information as cacheable (e.g. module images)."""
     response.headers["Cache-Control"] = f"private, max-age={seconds}"
     response.headers["X-Elearning-Cacheable"] = "1"

@@ -106,7 +106,7 @@ def _after_request(response):
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = None  # type: ignore[assignment]
+    login_manager.login_message = None
     login_manager.session_protection = None  # sessions are server-side; Flask's cookie holds no identity
     app.before_request(_before_request)
     app.after_request(_after_request)

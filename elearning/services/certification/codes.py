@@ -24,7 +24,7 @@ def normalize_code(text: str) -> str | None:
     """The stored form of a code typed or linked in any case, with or without hyphens; None when malformed."""
     if not _CODE_INPUT.match(text or ""):
         return None
-    code = text.replace("-", "").upper().translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    code = text.replace("-", "").upper().translate(str.maketrans("OIL", "011"))
     if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
         return None
     return code

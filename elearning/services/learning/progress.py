@@ -164,10 +164,10 @@ def for_learner(
             viewed={s.slug for s in own if (ref.module.id, s.slug, s.content_hash) in seen},
             since=since.get(ref.module.id),
         )
-        done = completions[ref.module.id]
-        item.completion = next((c for c in reversed(done) if c.module_version_id == ref.version.id), None)
-        if item.completion is None and done:
-            last = max(done, key=lambda c: (c.module_version_id, c.completed_at))
+        completed = completions[ref.module.id]
+        item.completion = next((c for c in reversed(completed) if c.module_version_id == ref.version.id), None)
+        if item.completion is None and completed:
+            last = max(completed, key=lambda c: (c.module_version_id, c.completed_at))
             item.earlier_completion = last
             item.review_required = any(last.module_version_id < v <= ref.version.id for v in reviews[ref.module.id])
         result[ref.module.id] = item

@@ -13,6 +13,7 @@ import random
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -359,7 +360,7 @@ def _write_grade(attempt_id: int, values: dict[str, object]) -> bool:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return cast("sa.CursorResult[Any]", result).rowcount == 1
 
 
 def submit(person: Person, attempt_id: int, ref: lookup.ModuleRef, raw: Mapping[str, list[str]]) -> AttemptResult:

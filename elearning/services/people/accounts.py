@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -172,7 +173,7 @@ def _apply_roles(
     org_id = organization.id if organization is not None and roles & ORGANIZATION_ROLES else None
     changed = False
 
-    def open_rows(model: type, *conditions: sa.ColumnElement[bool]) -> list:
+    def open_rows(model: type[Any], *conditions: sa.ColumnElement[bool]) -> list[Any]:
         return list(
             db.session.scalars(
                 sa.select(model).where(model.person_id == person.id, model.end_on.is_(None), *conditions)

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -87,5 +88,6 @@ def revoke_all(person: Person, *, keep: WebSession | None = None) -> int:
     query = sa.update(WebSession).where(WebSession.person_id == person.id, WebSession.revoked_at.is_(None))
     if keep is not None:
         query = query.where(WebSession.id != keep.id)
-    result = db.session.execute(query.values(revoked_at=clock.now()).execution_options(synchronize_session="fetch"))
+    statement = query.values(revoked_at=clock.now()).execution_options(synchronize_session="fetch")
+    result = cast("sa.CursorResult[Any]", db.session.execute(statement))
     return result.rowcount or 0

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Response as BaseResponse
 
 from elearning import clock, permissions
 from elearning.extensions import db
@@ -95,7 +96,7 @@ def pdf(certificate_id: int) -> Response:
 
 @blueprint.post("/certificates/<int:certificate_id>/revoke")
 @login_required
-def revoke(certificate_id: int) -> Response:
+def revoke(certificate_id: int) -> BaseResponse:
     revocation.revoke(current_viewer(), certificate_id, request.form.get("reason", ""))
     flash(_("The certificate is revoked."), "success")
     return redirect(url_for("certificates.detail", certificate_id=certificate_id))
@@ -103,7 +104,7 @@ def revoke(certificate_id: int) -> Response:
 
 @blueprint.post("/certificates/<int:certificate_id>/reissue")
 @login_required
-def reissue(certificate_id: int) -> Response:
+def reissue(certificate_id: int) -> BaseResponse:
     copy = revocation.reissue(current_viewer(), certificate_id, request.form.get("holder_name", ""))
     flash(_("The certificate was reissued with a new code; the old one is revoked."), "success")
     return redirect(url_for("certificates.detail", certificate_id=copy.id))

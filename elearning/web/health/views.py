@@ -20,10 +20,9 @@ def healthz() -> tuple[Response, int]:
         current = database_revisions()
     except SQLAlchemyError:
         db.session.rollback()
-        body = {"status": "unavailable", "database": "unreachable", "migrations": "unknown"}
-        return jsonify(body), 503
+        return jsonify({"status": "unavailable", "database": "unreachable", "migrations": "unknown"}), 503
     at_head = current == heads
-    body = {
+    body: dict[str, object] = {
         "status": "ok" if at_head else "unavailable",
         "database": "ok",
         "migrations": "head" if at_head else "behind",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from elearning import clock
 from elearning.services.catalog import lookup
@@ -81,13 +82,13 @@ def section(slug: str, section_slug: str) -> str:
 
 @blueprint.get("/modules/<slug>/images/<name>")
 @login_required
-def image(slug: str, name: str) -> Response:
+def image(slug: str, name: str) -> BaseResponse:
     ref = find_module_or_404(slug)
     try:
         found = lookup.find_image(ref, name)
     except NotFound:
         abort(404)
-    response = Response(found.data, mimetype=found.content_type)
+    response: BaseResponse = Response(found.data, mimetype=found.content_type)
     response.set_etag(found.content_hash)
     response = response.make_conditional(request)
     if found.content_type == "image/svg+xml":

@@ -1,4 +1,5 @@
-"""The ``elearning`` console script: a Flask command group over :func:`elearning.create_app`."""
+"""The ``elearning`` console script: a Flask command group over :func:`elearning.create_app` (the one entry
+point above both the application and its commands)."""
 
 from __future__ import annotations
 
