@@ -193,12 +193,21 @@ def _wait_until_up(server: LiveServer) -> None:
     raise RuntimeError(f"the server did not answer /healthz within {STARTUP_SECONDS} s:\n{server.log_tail()}")
 
 
-def start_live_server(database_url: str, folder: Path) -> LiveServer:
+def start_live_server(
+    database_url: str,
+    folder: Path,
+    *,
+    workers: int = 1,
+    threads: int = 8,
+    settings: dict[str, str] | None = None,
+) -> LiveServer:
     """Prepare ``database_url`` (empty) and serve it with gunicorn on a free port of 127.0.0.1.
 
     The socket is bound here (port 0, so parallel runs never collide) and handed to gunicorn as a file
-    descriptor. One worker process with threads: the sign-in rate limits live in that process's memory, as
-    they would in a one-worker deployment.
+    descriptor. By default one worker process with threads: the sign-in rate limits live in that process's
+    memory, as they would in a one-worker deployment. ``workers`` and ``threads`` change that (several
+    processes, each thread with its own database connection); ``settings`` are added to the server's
+    environment (e.g. ``RATELIMIT_ENABLED``).
     """
     folder.mkdir(parents=True, exist_ok=True)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -208,6 +217,7 @@ def start_live_server(database_url: str, folder: Path) -> LiveServer:
         base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         server = LiveServer(base_url, folder)
         env = server_environment(database_url, folder, base_url)
+        env.update(settings or {})
         prepare_database(env, server.log_path)
         server.facts = read_facts(env["DATABASE_URL"])
         with server.log_path.open("ab") as log:
@@ -219,9 +229,9 @@ def start_live_server(database_url: str, folder: Path) -> LiveServer:
                     "--bind",
                     f"fd://{listener.fileno()}",
                     "--workers",
-                    "1",
+                    str(workers),
                     "--threads",
-                    "8",
+                    str(threads),
                     "--no-control-socket",
                     "--access-logfile",
                     "-",
