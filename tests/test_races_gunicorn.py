@@ -17,9 +17,9 @@ afterwards, must hold one graded attempt, one completion, one certificate and th
 3. the last passing quiz submission of the core track, which does the same.
 
 On SQLite a deferred transaction that read before another request committed cannot write
-(SQLITE_BUSY_SNAPSHOT, "database is locked", which the busy timeout does not cover): until write
-transactions start with BEGIN IMMEDIATE, some of the 20 replies are 500s. The same scenarios run on
-PostgreSQL when ``TEST_DATABASE_URL`` names one.
+(SQLITE_BUSY_SNAPSHOT, "database is locked", which the busy timeout does not cover): before write
+transactions began with BEGIN IMMEDIATE (:mod:`elearning.services.transactions`), 6 to 16 of the 20 replies
+were 500s in every scenario. The same scenarios run on PostgreSQL when ``TEST_DATABASE_URL`` names one.
 """
 
 from __future__ import annotations
@@ -167,17 +167,10 @@ def create_learners(database_url: str, instance: Path, emails: list[str]) -> Non
             db.engine.dispose()
 
 
-#: Until the fix, on SQLite only. ``raises=AssertionError``: a server that does not start or a request left
-#: without a reply is still an error, not an expected failure.
-SQLITE_RACE = pytest.mark.xfail(
-    strict=False, raises=AssertionError, reason="SQLite write race: fixed by BEGIN IMMEDIATE"
-)
-
-
 @pytest.fixture(
     scope="module",
     params=[
-        pytest.param("sqlite", marks=SQLITE_RACE),
+        pytest.param("sqlite"),
         pytest.param("postgres", marks=pytest.mark.postgres),
     ],
 )
