@@ -7,6 +7,7 @@ below run them for one organization or person.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -118,33 +119,64 @@ def organization_of(person_id: int, day: dt.date) -> Organization | None:
     return db.session.scalar(query)
 
 
-def roles_of(person_id: int, day: dt.date) -> dict[Role, set[int]]:
-    """The roles a person held on ``day``, each with the organization ids it applies to (empty for global
-    roles), in one query. A deactivated person holds none; a designation counts only in the organization the
-    person belonged to."""
-    person = db.session.get(Person, person_id)
-    if person is None or (person.deactivated_at and clock.get_clock().local_date(person.deactivated_at) <= day):
-        return {}
+@dataclass(frozen=True)
+class Standing:
+    """What a person holds on a day: their roles (each with the organization ids it applies to, empty for
+    global roles), and their teams (team id, the team's organization id, role in the team; archived teams
+    left out)."""
+
+    roles: dict[Role, set[int]]
+    teams: tuple[tuple[int, int, str], ...]
+
+
+def standing_of(person_id: int, day: dt.date) -> Standing:
+    """The roles and teams a person held on ``day``, in one query. A deactivated person holds none; a
+    designation counts only in the organization the person belonged to."""
+    cutoff = clock.get_clock().start_of_day(day + dt.timedelta(days=1))
+    active = sa.exists().where(
+        Person.id == person_id, sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
+    )
     member_orgs = sa.select(Membership.organization_id).where(
         Membership.person_id == person_id, Membership.holds_on(day)
     )
-    facts: sa.CompoundSelect[str, int | None] = sa.union_all(
-        sa.select(sa.literal(Role.WORKER.value).label("role"), Membership.organization_id.label("org")).where(
-            Membership.person_id == person_id, Membership.holds_on(day)
+    no_team = sa.null().label("team")
+    facts: sa.CompoundSelect[str, int | None, int | None] = sa.union_all(
+        sa.select(sa.literal(Role.WORKER.value).label("role"), Membership.organization_id.label("org"), no_team).where(
+            Membership.person_id == person_id, Membership.holds_on(day), active
         ),
-        sa.select(sa.literal(Role.PIVOT.value), PivotDesignation.organization_id).where(
+        sa.select(sa.literal(Role.PIVOT.value), PivotDesignation.organization_id, sa.null()).where(
             PivotDesignation.person_id == person_id,
             PivotDesignation.holds_on(day),
             PivotDesignation.organization_id.in_(member_orgs),
+            active,
         ),
-        sa.select(sa.literal(Role.COORDINATOR.value), CoordinatorGrant.organization_id).where(
-            CoordinatorGrant.person_id == person_id, CoordinatorGrant.holds_on(day)
+        sa.select(sa.literal(Role.COORDINATOR.value), CoordinatorGrant.organization_id, sa.null()).where(
+            CoordinatorGrant.person_id == person_id, CoordinatorGrant.holds_on(day), active
         ),
-        sa.select(GlobalGrant.role, sa.null()).where(GlobalGrant.person_id == person_id, GlobalGrant.holds_on(day)),
+        sa.select(GlobalGrant.role, sa.null(), sa.null()).where(
+            GlobalGrant.person_id == person_id, GlobalGrant.holds_on(day), active
+        ),
+        sa.select(sa.literal(TEAM_PREFIX) + TeamMembership.role, Team.organization_id, Team.id)
+        .join(Team, Team.id == TeamMembership.team_id)
+        .where(TeamMembership.person_id == person_id, TeamMembership.holds_on(day), Team.archived_at.is_(None), active),
     )
     roles: dict[Role, set[int]] = {}
-    for role, organization_id in db.session.execute(facts):
-        held = roles.setdefault(Role(role), set())
+    teams: list[tuple[int, int, str]] = []
+    for kind, organization_id, team_id in db.session.execute(facts):
+        if kind.startswith(TEAM_PREFIX):
+            teams.append((team_id, organization_id, kind[len(TEAM_PREFIX) :]))
+            continue
+        held = roles.setdefault(Role(kind), set())
         if organization_id is not None:
             held.add(organization_id)
-    return roles
+    return Standing(roles, tuple(sorted(teams)))
+
+
+#: Marks the team rows of :func:`standing_of`'s query.
+TEAM_PREFIX = "team:"
+
+
+def roles_of(person_id: int, day: dt.date) -> dict[Role, set[int]]:
+    """The roles a person held on ``day``, each with the organization ids it applies to (see
+    :func:`standing_of`)."""
+    return standing_of(person_id, day).roles
