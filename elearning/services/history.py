@@ -163,7 +163,7 @@ def standing_of(person_id: int, day: dt.date) -> Standing:
     roles: dict[Role, set[int]] = {}
     teams: list[tuple[int, int, str]] = []
     for kind, organization_id, team_id in db.session.execute(facts):
-        if kind.startswith(TEAM_PREFIX):
+        if kind.startswith(TEAM_PREFIX) and team_id is not None and organization_id is not None:
             teams.append((team_id, organization_id, kind[len(TEAM_PREFIX) :]))
             continue
         held = roles.setdefault(Role(kind), set())
