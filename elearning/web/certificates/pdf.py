@@ -7,6 +7,7 @@ modules in a row: exact at any zoom, and readable back by tests.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,19 @@ def _text(pdf: FPDF, text: str, size: float, *, bold: bool = False, color: tuple
     pdf.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
+#: Rendered certificates kept per process: a certificate never changes once issued (what it prints is the
+#: whole key, revocation included), and drawing one costs about 100 ms, most of it in fpdf2 parsing and
+#: subsetting the fonts, which it redoes for every document.
+RENDERED_PER_PROCESS = 256
+
+
+@functools.lru_cache(maxsize=RENDERED_PER_PROCESS)
 def render(context: CertificatePrint) -> bytes:
+    """The PDF of ``context``; drawn once per process for the same context."""
+    return draw(context)
+
+
+def draw(context: CertificatePrint) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(f"{context.heading} – {context.holder_name}")
     pdf.set_author(context.issuer)
