@@ -5,6 +5,7 @@ from elearning.models.audit import AuditEvent
 from elearning.models.certificates import Certificate, TrackAssignment
 from elearning.models.content import (
     Choice,
+    ContentRevision,
     Module,
     ModuleImage,
     ModuleVersion,
@@ -25,6 +26,7 @@ __all__ = [
     "Certificate",
     "Choice",
     "Completion",
+    "ContentRevision",
     "CoordinatorGrant",
     "ExtraAttempt",
     "GlobalGrant",

@@ -183,3 +183,13 @@ class TrackModule(Model):
     track_id: Mapped[int] = mapped_column(sa.ForeignKey("tracks.id"), primary_key=True)
     module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id"), primary_key=True)
     position: Mapped[int] = mapped_column(sa.Integer)
+
+
+class ContentRevision(Model):
+    """One row per content sync that changed something: the newest id says which content the database holds,
+    so every process can tell, in one cheap read, whether what it cached from the content is still current."""
+
+    __tablename__ = "content_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

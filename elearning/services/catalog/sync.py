@@ -19,6 +19,7 @@ from elearning.content.hashing import hash_bytes
 from elearning.extensions import db
 from elearning.models import (
     Choice,
+    ContentRevision,
     Module,
     ModuleImage,
     ModuleVersion,
@@ -278,6 +279,7 @@ def sync_content(actor: Viewer, root: Path, tree: ContentTree) -> SyncReport:
             report.lines.append(SyncLine("track", slug, "retired"))
 
     if report.changed:
+        db.session.add(ContentRevision(synced_at=now))
         db.session.flush()
         record(
             "content.synced",
