@@ -3,7 +3,9 @@
 Each predicate is pure: it takes the :class:`Viewer` (who is asking, with the roles and teams they hold today)
 and plain references to the object, and answers True or False. :func:`refusal_status` says whether a refusal
 is a 404 (the object's existence is private: it belongs to another organization) or a 403.
-This module answers PRODUCT.md's "Who sees what" table.
+This module answers PRODUCT.md's "Who sees what" table. The same rules as SQL filters ("which objects may
+this viewer see?") are in :mod:`elearning.permissions.scopes`, kept out of this module so that the predicates
+import nothing but the roles.
 """
 
 from __future__ import annotations
@@ -110,6 +112,11 @@ def can_view_member(viewer: Viewer, member: MemberRef) -> bool:
         or viewer.is_table
         or viewer.is_admin
     )
+
+
+def can_view_attempt(viewer: Viewer, owner: MemberRef) -> bool:
+    """A quiz attempt (answers, score): its owner, and whoever may view the owner as a member."""
+    return viewer.person_id == owner.person_id or can_view_member(viewer, owner)
 
 
 def can_grant_extra_attempt(viewer: Viewer, member: MemberRef) -> bool:

@@ -1,0 +1,165 @@
+"""Which objects may this viewer see? The predicates of :mod:`elearning.permissions` as SQL filters.
+
+Kolibri pairs ``user_can_read_object`` with ``readable_by_user_filter``; each function here is the filter beside
+one predicate. It takes the :class:`~elearning.permissions.Viewer` and the day the objects' dated facts are read
+on, and returns a condition for the ``.where()`` of a select over one model::
+
+    sa.select(Person).where(scopes.people_visible_to(viewer, day))
+
+A row is in the scope exactly when the predicate says yes for the reference the services build for that row
+(``member_ref(person_id, day)`` for people and the owners of attempts), the viewer being loaded for the same day
+(``load_viewer(person_id, day)``); ``tests/test_scopes.py`` checks it for every viewer and every row of the
+world builder and of generated worlds. The subqueries use their own aliases and are not correlated: a select
+with a scope stays one statement, and a scope fits any select over its model, even one joining the same tables.
+
+How the rules read the data, following the predicates and ``member_ref`` as they stand:
+
+- a member's teams are their team memberships holding on the day, in any role, archived teams included (the
+  viewer's pivot teams leave archived teams out, so the intersection does too); moving to another organization
+  does not end them, so the pivots of a team keep seeing a member who left for another organization;
+- a member's organization is the membership holding on the day (one at a time, see :func:`people_visible_to`);
+- deactivation is not read: ``member_ref`` ignores it, so a deactivated member stays visible to their pivots
+  and coordinator while their memberships hold; a deactivated viewer holds no roles (``load_viewer``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from elearning.models import Certificate, Membership, Organization, Person, QuizAttempt, Team, TeamMembership
+from elearning.permissions import Viewer
+
+__all__ = [
+    "attempts_visible_to",
+    "certificates_visible_to",
+    "extra_attempt_grantable_people",
+    "organizations_visible_to",
+    "people_visible_to",
+    "teams_visible_to",
+]
+
+
+def _any(conditions: list[sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]:
+    """OR of ``conditions``; false when there is none."""
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def _followed(viewer: Viewer, day: dt.date, person_id: orm.InstrumentedAttribute[int]) -> list[sa.ColumnElement[bool]]:
+    """Conditions on a person id column: on ``day`` the person belongs to one of the viewer's pivot teams (any
+    role), or to an organization the viewer coordinates. The two clauses ``can_view_member`` and
+    ``can_grant_extra_attempt`` share."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if viewer.pivot_team_ids:
+        team_membership = orm.aliased(TeamMembership)
+        conditions.append(
+            person_id.in_(
+                sa.select(team_membership.person_id)
+                .where(team_membership.team_id.in_(sorted(viewer.pivot_team_ids)), team_membership.holds_on(day))
+                .correlate(None)
+            )
+        )
+    if viewer.coordinated_organization_ids:
+        membership = orm.aliased(Membership)
+        conditions.append(
+            person_id.in_(
+                sa.select(membership.person_id)
+                .where(
+                    membership.organization_id.in_(sorted(viewer.coordinated_organization_ids)),
+                    membership.holds_on(day),
+                )
+                .correlate(None)
+            )
+        )
+    return conditions
+
+
+# -- people --------------------------------------------------------------------------------------------
+
+
+def people_visible_to(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Person`: the people whose member detail the viewer may open (``can_view_member``).
+
+    Pivot: the members of their pivot teams on ``day``; coordinator: the members of the organizations they
+    coordinate on ``day``; the Table and Admin: every person; anonymous and workers: nobody. The viewer is in
+    it whenever the predicate says so: a pivot (a member of their own team), a coordinator who belongs to the
+    organization they coordinate, the Table and Admin. Should a person hold two memberships on one day (the
+    schema allows overlapping ended rows), the scope counts both while ``member_ref`` keeps one of them.
+    """
+    if viewer.is_table or viewer.is_admin:
+        return sa.true()
+    return _any(_followed(viewer, day, Person.id))
+
+
+def extra_attempt_grantable_people(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Person`: the people the viewer may grant one more quiz attempt (``can_grant_extra_attempt``).
+
+    A pivot of one of their teams or their coordinator, never to oneself; Admin: everyone, themself included;
+    the Table: nobody (it follows coverage, it does not grant attempts).
+    """
+    if viewer.is_admin:
+        return sa.true()
+    condition = _any(_followed(viewer, day, Person.id))
+    if viewer.person_id is None:
+        return condition
+    return sa.and_(Person.id != viewer.person_id, condition)
+
+
+# -- teams and organizations ---------------------------------------------------------------------------
+
+
+def teams_visible_to(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Team`: the teams whose page the viewer may open (``can_view_team``).
+
+    Pivot: their pivot teams; coordinator: every team of their organizations, archived ones included; the
+    Table and Admin: all. A team's reference carries no dated fact: ``day`` is taken for a uniform signature
+    (the viewer's pivot teams were read for a day when the viewer was loaded).
+    """
+    if viewer.is_table or viewer.is_admin:
+        return sa.true()
+    conditions: list[sa.ColumnElement[bool]] = []
+    if viewer.pivot_team_ids:
+        conditions.append(Team.id.in_(sorted(viewer.pivot_team_ids)))
+    if viewer.coordinated_organization_ids:
+        conditions.append(Team.organization_id.in_(sorted(viewer.coordinated_organization_ids)))
+    return _any(conditions)
+
+
+def organizations_visible_to(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Organization`: the organization views the viewer may open (``can_view_organization``).
+
+    Coordinator: their organizations; the Table and Admin: all, past members included. ``day`` is taken for a
+    uniform signature. The directory (every signed-in person sees every organization) is not this scope.
+    """
+    if viewer.is_table or viewer.is_admin:
+        return sa.true()
+    if not viewer.coordinated_organization_ids:
+        return sa.false()
+    return Organization.id.in_(sorted(viewer.coordinated_organization_ids))
+
+
+# -- attempts and certificates -------------------------------------------------------------------------
+
+
+def attempts_visible_to(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`QuizAttempt`: the attempts the viewer may see (``can_view_attempt``): their own, and those
+    of the people they may view as members on ``day`` (see :func:`people_visible_to`)."""
+    if viewer.is_table or viewer.is_admin:
+        return sa.true()
+    conditions = _followed(viewer, day, QuizAttempt.person_id)
+    if viewer.person_id is not None:
+        conditions.insert(0, QuizAttempt.person_id == viewer.person_id)
+    return _any(conditions)
+
+
+def certificates_visible_to(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Certificate`: the certificates whose PDF the viewer may download (``can_download_certificate``):
+    their own; the Table and Admin: all. Pivots and coordinators do not download their members' certificates.
+    ``day`` is taken for a uniform signature (a certificate's holder does not change)."""
+    if viewer.is_table or viewer.is_admin:
+        return sa.true()
+    if viewer.person_id is None:
+        return sa.false()
+    return Certificate.person_id == viewer.person_id
