@@ -17,6 +17,20 @@ from tests.factories import add_member, make_org, make_person, make_team
 DAY = dt.timedelta(days=1)
 
 
+def test_moving_to_another_organization_ends_the_old_teams(app: Flask, clock) -> None:
+    """Another organization's person is private: the old team's pivot no longer follows someone who moved."""
+    with app.app_context():
+        a, b = make_org("A"), make_org("B")
+        team = make_team(a)
+        person = make_person(org=a, start_on=TODAY - 100 * DAY)
+        add_member(team, person, start_on=TODAY - 100 * DAY)
+        clock.advance(days=10)
+        moved_on = TODAY + 10 * DAY
+        accounts.set_roles(SYSTEM, person, {Role.WORKER}, b)
+        assert [t.id for t, _role in history.teams_of(person.id, moved_on - DAY)] == [team.id]
+        assert history.teams_of(person.id, moved_on) == []
+
+
 def test_person_who_moved_organizations(app: Flask, clock) -> None:
     with app.app_context():
         a = make_org("A")

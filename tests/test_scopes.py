@@ -27,8 +27,7 @@ from elearning.models import (
 )
 from elearning.permissions import ANONYMOUS, MemberRef, TeamRef, Viewer
 from elearning.permissions import scopes as s
-from elearning.services.people.viewers import load_viewer
-from elearning.services.reports.members import member_ref
+from elearning.services.people.viewers import load_viewer, member_ref
 from tests.conftest import TODAY
 from tests.content.helpers import VALID
 from tests.factories import load_content

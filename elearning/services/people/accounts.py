@@ -12,7 +12,16 @@ from flask_babel import lazy_gettext as _l
 
 from elearning import clock, permissions
 from elearning.extensions import db
-from elearning.models import CoordinatorGrant, GlobalGrant, Membership, Organization, Person, PivotDesignation
+from elearning.models import (
+    CoordinatorGrant,
+    GlobalGrant,
+    Membership,
+    Organization,
+    Person,
+    PivotDesignation,
+    Team,
+    TeamMembership,
+)
 from elearning.permissions import Viewer
 from elearning.roles import LANGUAGES, ORGANIZATION_ROLES, Role
 from elearning.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
@@ -183,6 +192,10 @@ def _apply_roles(
     for membership in open_rows(Membership):
         if membership.organization_id != org_id:
             _end(actor, person, membership, day, "membership")
+            # Leaving an organization ends its teams too: its pivots no longer follow the person.
+            left_teams = sa.select(Team.id).where(Team.organization_id == membership.organization_id)
+            for team_membership in open_rows(TeamMembership, TeamMembership.team_id.in_(left_teams)):
+                _end(actor, person, team_membership, day, "team_membership")
             changed = True
     if org_id is not None and not open_rows(Membership):
         db.session.add(Membership(person_id=person.id, organization_id=org_id, start_on=day))
