@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from elearning.services.learning.progress import ModuleStatus
+from elearning.services.learning.states import ModuleStatus
 
 MODULE_STATUS_LABELS = {
     ModuleStatus.NOT_STARTED: _l("Not started"),

@@ -17,7 +17,7 @@ from elearning.i18n import page_language
 from elearning.permissions import Viewer
 from elearning.roles import Role
 from elearning.services.certification.codes import display_code
-from elearning.services.learning.progress import ModuleStatus
+from elearning.services.learning.states import ModuleStatus
 from elearning.web.labels import MODULE_STATUS_LABELS
 from elearning.web.visitors import current_person, current_viewer
 

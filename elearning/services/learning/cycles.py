@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import aliased
 
 from elearning import clock
 from elearning.extensions import db
@@ -77,62 +79,86 @@ def is_valid_on(certificate: Certificate, day: dt.date) -> bool:
 
 def track_cycles(person_id: int, day: dt.date) -> list[TrackCycle]:
     """The person's open track assignments with their cycle state, in track order (three queries)."""
+    return track_cycles_for([person_id], day)[person_id]
+
+
+def track_cycles_for(person_ids: Iterable[int], day: dt.date) -> dict[int, list[TrackCycle]]:
+    """Each person's open track assignments with their cycle state, in track order, by person id.
+
+    Three queries whatever the number of people, tracks and certificates: the assignments, the tracks'
+    modules, and of each person's certificates of a track only those the cycle needs (the latest one, and those
+    not expired on ``day``, among which the one valid today).
+    """
+    ids = sorted(set(person_ids))
+    result: dict[int, list[TrackCycle]] = {person_id: [] for person_id in ids}
+    if not ids:
+        return result
     rows = db.session.execute(
         sa.select(TrackAssignment, Track)
         .join(Track, Track.id == TrackAssignment.track_id)
-        .where(TrackAssignment.person_id == person_id, TrackAssignment.ended_on.is_(None), Track.retired_at.is_(None))
-        .order_by(Track.id)
+        .where(TrackAssignment.person_id.in_(ids), TrackAssignment.ended_on.is_(None), Track.retired_at.is_(None))
+        .order_by(TrackAssignment.person_id, Track.id)
     ).all()
-    if not rows:
-        return []
-    track_ids = [track.id for _assignment, track in rows]
+    track_ids = sorted({track.id for _assignment, track in rows})
     modules: dict[int, list[int]] = defaultdict(list)
     for track_id, module_id in db.session.execute(
         sa.select(TrackModule.track_id, TrackModule.module_id)
         .where(TrackModule.track_id.in_(track_ids))
-        .order_by(TrackModule.position)
+        .order_by(TrackModule.track_id, TrackModule.position)
     ):
         modules[track_id].append(module_id)
-    certificates: dict[int, list[Certificate]] = defaultdict(list)
+    same_track = aliased(Certificate)
+    latest_cycle = (
+        sa.select(sa.func.max(same_track.cycle))
+        .where(same_track.person_id == Certificate.person_id, same_track.track_id == Certificate.track_id)
+        .scalar_subquery()
+    )
+    certificates: dict[tuple[int, int], list[Certificate]] = defaultdict(list)
     for certificate in db.session.scalars(
         sa.select(Certificate)
-        .where(Certificate.person_id == person_id, Certificate.track_id.in_(track_ids))
-        .order_by(Certificate.cycle)
+        .where(
+            Certificate.person_id.in_(ids),
+            Certificate.track_id.in_(track_ids),
+            sa.or_(Certificate.expires_on > day, Certificate.cycle == latest_cycle),
+        )
+        .order_by(Certificate.person_id, Certificate.track_id, Certificate.cycle)
     ):
-        certificates[certificate.track_id].append(certificate)
-
-    window = renewal_window()
-    local = clock.get_clock()
-    result = []
+        certificates[(certificate.person_id, certificate.track_id)].append(certificate)
     for assignment, track in rows:
-        owned = certificates[track.id]
-        latest = owned[-1] if owned else None
-        current = next((c for c in reversed(owned) if is_valid_on(c, day)), None)
-        start: dt.datetime | None = None
-        due_on = assignment.due_on
-        if latest is None:
-            is_open, next_cycle = True, 1
-        elif latest.revoked_at is not None:
-            is_open, next_cycle, start = True, latest.cycle + 1, latest.revoked_at
-        else:
-            opens_on = latest.expires_on - window
-            is_open, next_cycle = day >= opens_on, latest.cycle + 1
-            start = local.start_of_day(opens_on)
-            due_on = latest.expires_on
-        result.append(
-            TrackCycle(
-                track=track,
-                assignment=assignment,
-                module_ids=tuple(modules[track.id]),
-                latest=latest,
-                current=current,
-                start=start if is_open else None,
-                open=is_open,
-                next_cycle=next_cycle,
-                due_on=due_on,
-            )
+        result[assignment.person_id].append(
+            _cycle(assignment, track, tuple(modules[track.id]), certificates[(assignment.person_id, track.id)], day)
         )
     return result
+
+
+def _cycle(
+    assignment: TrackAssignment, track: Track, module_ids: tuple[int, ...], owned: list[Certificate], day: dt.date
+) -> TrackCycle:
+    """Where the person stands on one track, from their certificates of it (in cycle order)."""
+    latest = owned[-1] if owned else None
+    current = next((c for c in reversed(owned) if is_valid_on(c, day)), None)
+    start: dt.datetime | None = None
+    due_on = assignment.due_on
+    if latest is None:
+        is_open, next_cycle = True, 1
+    elif latest.revoked_at is not None:
+        is_open, next_cycle, start = True, latest.cycle + 1, latest.revoked_at
+    else:
+        opens_on = latest.expires_on - renewal_window()
+        is_open, next_cycle = day >= opens_on, latest.cycle + 1
+        start = clock.get_clock().start_of_day(opens_on)
+        due_on = latest.expires_on
+    return TrackCycle(
+        track=track,
+        assignment=assignment,
+        module_ids=module_ids,
+        latest=latest,
+        current=current,
+        start=start if is_open else None,
+        open=is_open,
+        next_cycle=next_cycle,
+        due_on=due_on,
+    )
 
 
 def module_starts(cycles: list[TrackCycle]) -> dict[int, dt.datetime]:

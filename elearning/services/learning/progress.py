@@ -1,66 +1,67 @@
-"""Reading modules: the catalog, a module's sections, views, and each learner's progress per module.
+"""Reading modules: a learner's progress per module, with the current version's sections, for the reader's pages.
 
-Progress is computed from rows that are only ever inserted (views, completions, attempts), in a fixed number
-of queries whatever the number of modules.
+The rules live in :mod:`elearning.services.learning.batch` (progress of many people at once, in plain values);
+:func:`for_learner` is a thin wrapper that adds the sections' rows the reader shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from elearning import clock
 from elearning.extensions import db
-from elearning.models import (
-    Completion,
-    ModuleVersion,
-    Person,
-    Section,
-    SectionView,
-)
+from elearning.models import Completion, ModuleVersion, Person, Section, SectionView
 from elearning.services.catalog import lookup
 from elearning.services.inserts import insert_once
-from elearning.services.learning import cycles
+from elearning.services.learning import batch, cycles, states
+from elearning.services.learning.states import ModuleStatus
 from elearning.services.transactions import lock_learner
-
-
-class ModuleStatus(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    TO_REVIEW = "to_review"
-    FAILED = "failed"
 
 
 @dataclass
 class ModuleProgress:
-    """A learner's progress on a module's current version."""
+    """A learner's progress on a module's current version (see :class:`states.ModuleState`), with the version's
+    section rows. ``viewed`` starts as the state's and grows when the reader records a view."""
 
     version: ModuleVersion
     sections: list[Section]
-    viewed: set[str] = field(default_factory=set)
-    completion: Completion | None = None
-    #: The learner's latest completion of an earlier version, when they have none of the current one.
-    earlier_completion: Completion | None = None
-    #: A version after the learner's last completed one requires review.
-    review_required: bool = False
-    #: The start of the learner's current cycle on this module (None: the first certification).
-    since: dt.datetime | None = None
+    state: states.ModuleState
+    viewed: set[str]
+
+    @property
+    def completion(self) -> states.CompletionInfo | None:
+        return self.state.completion
+
+    @property
+    def earlier_completion(self) -> states.CompletionInfo | None:
+        return self.state.earlier_completion
+
+    @property
+    def review_required(self) -> bool:
+        return self.state.review_required
+
+    @property
+    def since(self) -> dt.datetime | None:
+        """The start of the learner's current cycle on this module (None: the first certification)."""
+        return self.state.cycle_start
+
+    @property
+    def allowance(self) -> states.Allowance | None:
+        return self.state.allowance
 
     @property
     def status(self) -> ModuleStatus:
-        if self.completion is not None:
-            return ModuleStatus.COMPLETED
-        if self.earlier_completion is not None:
-            return ModuleStatus.TO_REVIEW if self.review_required else ModuleStatus.COMPLETED
-        if self.viewed:
-            return ModuleStatus.IN_PROGRESS
-        return ModuleStatus.NOT_STARTED
+        return states.status_of(
+            completed=self.completion is not None,
+            earlier_completed=self.earlier_completion is not None,
+            review_required=self.review_required,
+            any_viewed=bool(self.viewed),
+            exhausted=self.state.exhausted,
+        )
 
     @property
     def viewed_count(self) -> int:
@@ -96,7 +97,7 @@ class TrackItem:
 
 def track_progress(person_id: int, refs: Mapping[int, lookup.ModuleRef], cycle: cycles.TrackCycle) -> list[TrackItem]:
     """The track's modules (those still active), in order, with the learner's progress counted from the
-    cycle's start (five queries)."""
+    cycle's start (seven queries)."""
     own = [refs[module_id] for module_id in cycle.module_ids if module_id in refs]
     since = dict.fromkeys(cycle.module_ids, cycle.start) if cycle.start is not None else {}
     by_module = for_learner(person_id, own, since=since)
@@ -113,64 +114,24 @@ def for_learner(
 ) -> dict[int, ModuleProgress]:
     """Progress of one learner on the current version of each module, by module id.
 
-    Views and completions count from each module's cycle start (``since``, by module id; by default the
-    learner's current cycles, see :mod:`elearning.services.cycles`). Five queries whatever the number of
-    modules.
+    Views, completions and attempts count from each module's cycle start (``since``, by module id; by default
+    the learner's current cycles, see :mod:`elearning.services.learning.cycles`). Seven queries (ten without
+    ``since``) whatever the number of modules; the rules are :func:`batch.progress_since`'s.
     """
     refs = list(refs)
     if not refs:
         return {}
     if since is None:
         since = cycles.module_starts_of(person_id)
-    module_ids = [ref.module.id for ref in refs]
-    version_ids = [ref.version.id for ref in refs]
-    sections: dict[int, list[Section]] = defaultdict(list)
-    for section in db.session.scalars(
-        sa.select(Section).where(Section.module_version_id.in_(version_ids)).order_by(Section.position)
-    ):
-        sections[section.module_version_id].append(section)
-    seen: set[tuple[int, str, str]] = set()
-    for row in db.session.execute(
-        sa.select(
-            SectionView.module_id, SectionView.section_slug, SectionView.content_hash, SectionView.viewed_at
-        ).where(SectionView.person_id == person_id, SectionView.module_id.in_(module_ids))
-    ):
-        start = since.get(row.module_id)
-        if start is None or row.viewed_at >= start:
-            seen.add((row.module_id, row.section_slug, row.content_hash))
-    completions: dict[int, list[Completion]] = defaultdict(list)
-    for done in db.session.scalars(
-        sa.select(Completion)
-        .where(Completion.person_id == person_id, Completion.module_id.in_(module_ids))
-        .order_by(Completion.module_version_id, Completion.completed_at)
-    ):
-        start = since.get(done.module_id)
-        if start is None or done.completed_at >= start:
-            completions[done.module_id].append(done)
-    reviews: dict[int, list[int]] = defaultdict(list)
-    for module_id, version_id in db.session.execute(
-        sa.select(ModuleVersion.module_id, ModuleVersion.id).where(
-            ModuleVersion.module_id.in_(module_ids), ModuleVersion.requires_review.is_(True)
-        )
-    ):
-        reviews[module_id].append(version_id)
-
-    result: dict[int, ModuleProgress] = {}
+    sections = lookup.sections_of(refs)
+    infos = lookup.module_infos(refs, sections)
+    cells = batch.progress_since(
+        [person_id], infos.values(), {(person_id, module_id): start for module_id, start in since.items()}
+    )
+    result = {}
     for ref in refs:
-        own = sections[ref.version.id]
-        item = ModuleProgress(
-            version=ref.version,
-            sections=own,
-            viewed={s.slug for s in own if (ref.module.id, s.slug, s.content_hash) in seen},
-            since=since.get(ref.module.id),
-        )
-        completed = completions[ref.module.id]
-        item.completion = next((c for c in reversed(completed) if c.module_version_id == ref.version.id), None)
-        if item.completion is None and completed:
-            last = max(completed, key=lambda c: (c.module_version_id, c.completed_at))
-            item.earlier_completion = last
-            item.review_required = any(last.module_version_id < v <= ref.version.id for v in reviews[ref.module.id])
-        result[ref.module.id] = item
+        state = cells[(person_id, ref.module.id)]
+        result[ref.module.id] = ModuleProgress(ref.version, sections[ref.version.id], state, set(state.viewed))
     return result
 
 

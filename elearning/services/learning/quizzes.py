@@ -28,7 +28,8 @@ from elearning.services.access import check
 from elearning.services.audit import record
 from elearning.services.catalog import lookup
 from elearning.services.errors import Conflict, Invalid, NotFound
-from elearning.services.learning import cycles
+from elearning.services.learning import batch, cycles
+from elearning.services.learning.states import Allowance, QuizRule
 from elearning.services.people.viewers import member_ref
 from elearning.services.transactions import lock_learner
 
@@ -57,17 +58,6 @@ class ShownQuestion:
     choices: tuple[ShownChoice, ...]
     several: bool
     gradable: GradableQuestion
-
-
-@dataclass(frozen=True)
-class Allowance:
-    used: int
-    allowed: int | None  # None: unlimited
-    passed: bool
-
-    @property
-    def exhausted(self) -> bool:
-        return not self.passed and self.allowed is not None and self.used >= self.allowed
 
 
 @dataclass(frozen=True)
@@ -136,29 +126,14 @@ def shown_questions(attempt: QuizAttempt) -> tuple[ShownQuestion, ...]:
 
 
 def allowance(
-    person_id: int, module_id: int, quiz: Quiz, since: dt.datetime | object | None = CURRENT_CYCLE
+    person_id: int, module_id: int, quiz: QuizRule, since: dt.datetime | object | None = CURRENT_CYCLE
 ) -> Allowance:
     """Attempts submitted in the learner's current cycle on this module, and the number allowed (the quiz's
-    limit plus the extra attempts granted in this cycle). ``since`` overrides the cycle start."""
+    limit plus the extra attempts granted in this cycle). ``since`` overrides the cycle start. The rules are
+    :func:`batch.allowances_since`'s."""
     start = cycles.module_starts_of(person_id).get(module_id) if since is CURRENT_CYCLE else since
-    attempts = sa.select(QuizAttempt.passed, QuizAttempt.quiz_hash).where(
-        QuizAttempt.person_id == person_id,
-        QuizAttempt.module_id == module_id,
-        QuizAttempt.submitted_at.is_not(None),
-    )
-    grants = (
-        sa.select(sa.func.count())
-        .select_from(ExtraAttempt)
-        .where(ExtraAttempt.person_id == person_id, ExtraAttempt.module_id == module_id)
-    )
-    if start is not None:
-        attempts = attempts.where(QuizAttempt.submitted_at >= start)
-        grants = grants.where(ExtraAttempt.granted_at >= start)
-    rows = db.session.execute(attempts).all()
-    extra = db.session.scalar(grants) or 0
-    passed = any(row.passed and row.quiz_hash == quiz.content_hash for row in rows)
-    allowed = None if quiz.attempt_limit == 0 else quiz.attempt_limit + extra
-    return Allowance(used=len(rows), allowed=allowed, passed=passed)
+    starts = {(person_id, module_id): start} if isinstance(start, dt.datetime) else {}
+    return batch.allowances_since([person_id], {module_id: quiz}, starts)[(person_id, module_id)]
 
 
 def reveals_answers(quiz_reveal: str, attempt: QuizAttempt, after: Allowance) -> bool:

@@ -89,11 +89,7 @@ def learner_dashboard(person: Person, day: dt.date) -> LearnerDashboard:
         board.tracks.append(track)
         if cycle.renewing and cycle.latest is not None and cycle.latest.revoked_at is None:
             board.renewals.append(track)
-    board.to_review = [
-        (refs[module_id], item)
-        for module_id, item in module_progress.items()
-        if item.status == progress.ModuleStatus.TO_REVIEW
-    ]
+    board.to_review = [(refs[module_id], item) for module_id, item in module_progress.items() if item.state.to_review]
     board.grants = _grant_notices(person, refs, starts)
     board.certificates = [
         (certificate, cycles.status_on(certificate, day))

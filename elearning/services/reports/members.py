@@ -5,55 +5,67 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from elearning.extensions import db
-from elearning.models import Organization, Person, QuizAttempt, Team
+from elearning.models import Person
+from elearning.models.types import in_language
 from elearning.services import history
 from elearning.services.catalog import lookup
-from elearning.services.learning import cycles, progress, quizzes
+from elearning.services.learning import batch, states
+
+
+@dataclass(frozen=True)
+class MemberOrganization:
+    organization_id: int
+    code: str
+    name_fr: str
+    name_en: str
+
+    def name(self, language: str) -> str:
+        return in_language(language, self.name_fr, self.name_en)
+
+
+@dataclass(frozen=True)
+class MemberTeam:
+    team_id: int
+    name: str
+    #: "member" or "pivot".
+    role: str
 
 
 @dataclass(frozen=True)
 class MemberModule:
-    ref: lookup.ModuleRef
-    progress: progress.ModuleProgress
-    allowance: quizzes.Allowance | None
-    best_score: int | None
+    module: lookup.ModuleInfo
+    state: states.ModuleState
 
 
 @dataclass(frozen=True)
 class MemberDetail:
-    person: Person
-    organization: Organization | None
-    teams: list[tuple[Team, str]]
-    modules: list[MemberModule]
+    """A member's page, as plain values."""
+
+    person_id: int
+    full_name: str
+    organization: MemberOrganization | None
+    teams: tuple[MemberTeam, ...]
+    #: Every active module, by title, with the member's progress in their current cycles.
+    modules: tuple[MemberModule, ...]
 
 
 def member_detail(person_id: int, day: dt.date) -> MemberDetail:
-    """The member's progress and quiz attempts per module (a fixed number of queries per module of the
-    content, whatever the number of attempts)."""
+    """The member's progress and quiz attempts per module, in a fixed number of queries whatever the number of
+    modules, attempts and certificates (see :func:`batch.progress_for`)."""
     person = db.session.get(Person, person_id)
     assert person is not None
-    refs = lookup.active_modules()
-    starts = cycles.module_starts_of(person_id, day)
-    by_module = progress.for_learner(person_id, refs, since=starts)
-    best = {
-        module_id: score
-        for module_id, score in db.session.execute(
-            sa.select(QuizAttempt.module_id, sa.func.max(QuizAttempt.score))
-            .where(QuizAttempt.person_id == person_id, QuizAttempt.submitted_at.is_not(None))
-            .group_by(QuizAttempt.module_id)
-        )
-    }
-    modules = []
-    for ref in refs:
-        quiz = lookup.quiz_of(ref.version)
-        allowance = quizzes.allowance(person_id, ref.module.id, quiz, starts.get(ref.module.id)) if quiz else None
-        modules.append(MemberModule(ref, by_module[ref.module.id], allowance, best.get(ref.module.id)))
+    infos = lookup.module_infos(lookup.active_modules())
+    cells = batch.progress_for([person_id], infos.values(), day)
+    organization = history.organization_of(person_id, day)
     return MemberDetail(
-        person=person,
-        organization=history.organization_of(person_id, day),
-        teams=history.teams_of(person_id, day),
-        modules=modules,
+        person_id=person.id,
+        full_name=person.full_name,
+        organization=(
+            MemberOrganization(organization.id, organization.code, organization.name_fr, organization.name_en)
+            if organization is not None
+            else None
+        ),
+        teams=tuple(MemberTeam(team.id, team.name, role) for team, role in history.teams_of(person_id, day)),
+        modules=tuple(MemberModule(info, cells[(person_id, info.module_id)]) for info in infos.values()),
     )

@@ -10,7 +10,7 @@ from elearning import clock
 from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
 from elearning.services.errors import NotFound
-from elearning.services.learning import cycles, progress, quizzes
+from elearning.services.learning import batch, cycles, progress
 from elearning.web.security import allow_caching
 from elearning.web.visitors import signed_in_person
 
@@ -42,16 +42,9 @@ def catalog() -> str:
 def module(slug: str) -> str:
     person = signed_in_person()
     ref = find_module_or_404(slug)
-    item = progress.for_learner(person.id, [ref])[ref.module.id]
-    quiz = lookup.quiz_of(ref.version)
-    return render_template(
-        "learn/module.html",
-        ref=ref,
-        progress=item,
-        quiz=quiz,
-        question_count=lookup.question_count(quiz) if quiz else 0,
-        allowance=quizzes.allowance(person.id, ref.module.id, quiz) if quiz else None,
-    )
+    info = lookup.module_infos([ref])[ref.module.id]
+    state = batch.progress_for([person.id], [info], clock.today())[(person.id, info.module_id)]
+    return render_template("learn/module.html", module=info, state=state)
 
 
 @blueprint.get("/modules/<slug>/<section_slug>")

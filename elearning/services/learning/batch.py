@@ -1,0 +1,339 @@
+"""Progress of many people on many modules at once, in a fixed number of grouped queries.
+
+This module is the one home of the progress rules; the per-learner reads (:func:`progress.for_learner`,
+:func:`quizzes.allowance`) are thin wrappers over it.
+
+- A module's **cycle start** for a person is the latest start among the person's open tracks that contain it
+  (:func:`cycles.module_starts`). Views, completions, attempts and extra attempts count from it; without one
+  (a first certification) everything counts.
+- **Viewed**: the sections of the current version that the person viewed in the cycle with the same content (slug
+  and content hash, so views carry over to versions where a section did not change).
+- **Completion**: the person's latest completion of the current version in the cycle. Without one, the **earlier
+  completion** is the latest in the cycle of an earlier version; it is "to review" when a version after it, up to
+  the current one, requires review.
+- **Allowance**: attempts submitted in the cycle; allowed = the quiz's limit plus the extra attempts granted in the
+  cycle (None: unlimited); passed = a passing attempt in the cycle on a quiz with the current quiz's content hash.
+- **Status**: see :func:`states.status_of` (the values returned are in :mod:`states`).
+
+Every query on progress rows returns at most one row per person × module, whatever the number of views,
+attempts, versions or cycles; the track cycles' queries return a row per person × track (and the few certificates
+a cycle needs), the last one reads content (the versions that require review).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVarTuple
+
+import sqlalchemy as sa
+
+from elearning.extensions import db
+from elearning.models import Completion, ExtraAttempt, ModuleVersion, QuizAttempt, Section, SectionView
+from elearning.models.types import UTCDateTime
+from elearning.services.catalog import lookup
+from elearning.services.learning import cycles
+from elearning.services.learning.states import (
+    Allowance,
+    CompletionInfo,
+    ModuleState,
+    QuizRule,
+    status_of,
+)
+
+#: The start of each (person id, module id)'s current cycle; a missing key means everything counts.
+Starts = Mapping[tuple[int, int], dt.datetime]
+Columns = TypeVarTuple("Columns")
+
+
+# -- public reads ----------------------------------------------------------------------------------------
+
+
+def cycle_starts(track_cycles: Mapping[int, Sequence[cycles.TrackCycle]]) -> dict[tuple[int, int], dt.datetime]:
+    """The cycle start of each (person id, module id) that has one, from each person's track cycles."""
+    return {
+        (person_id, module_id): start
+        for person_id, own in track_cycles.items()
+        for module_id, start in cycles.module_starts(list(own)).items()
+    }
+
+
+def progress_for(
+    person_ids: Iterable[int],
+    modules: Iterable[lookup.ModuleInfo],
+    day: dt.date,
+    *,
+    track_cycles: Mapping[int, Sequence[cycles.TrackCycle]] | None = None,
+) -> dict[tuple[int, int], ModuleState]:
+    """Each person's progress on each module, by (person id, module id), counted from their current cycles.
+
+    Eight queries whatever the number of people, modules, views, attempts and certificates: three for the
+    track cycles (none when the caller passes ``track_cycles``, from :func:`cycles.track_cycles_for`) and five
+    for the progress (see :func:`progress_since`).
+    """
+    ids = sorted(set(person_ids))
+    if track_cycles is None:
+        track_cycles = cycles.track_cycles_for(ids, day)
+    return progress_since(ids, modules, cycle_starts(track_cycles))
+
+
+def progress_since(
+    person_ids: Iterable[int], modules: Iterable[lookup.ModuleInfo], starts: Starts
+) -> dict[tuple[int, int], ModuleState]:
+    """Each person's progress on each module, counted from the given cycle starts (five queries: views,
+    completions, versions requiring review, attempts, extra attempts)."""
+    ids = sorted(set(person_ids))
+    infos = list(modules)
+    if not ids or not infos:
+        return {}
+    module_ids = [info.module_id for info in infos]
+    counted_from = _starts(ids, module_ids, starts)
+    viewed = _viewed(ids, infos, counted_from)
+    completions = _latest_completions(ids, module_ids, counted_from)
+    reviews = _review_versions(module_ids)
+    attempts = _attempts(ids, module_ids, {info.module_id: info.quiz for info in infos if info.quiz}, counted_from)
+    extras = _extra_attempts(ids, module_ids, counted_from)
+    result = {}
+    for person_id in ids:
+        for info in infos:
+            key = (person_id, info.module_id)
+            seen = viewed.get(key, set())
+            latest = completions.get(key)
+            completion = latest if latest is not None and latest.version_id == info.version_id else None
+            earlier = latest if completion is None else None
+            review_required = earlier is not None and any(
+                earlier.version_id < version_id <= info.version_id for version_id in reviews[info.module_id]
+            )
+            tried = attempts.get(key)
+            allowance = _allowance(info.quiz, tried, extras.get(key, 0)) if info.quiz else None
+            result[key] = ModuleState(
+                person_id=person_id,
+                module_id=info.module_id,
+                status=status_of(
+                    completed=completion is not None,
+                    earlier_completed=earlier is not None,
+                    review_required=review_required,
+                    any_viewed=bool(seen),
+                    exhausted=allowance is not None and allowance.exhausted,
+                ),
+                viewed=tuple(section.slug for section in info.sections if section.slug in seen),
+                section_count=len(info.sections),
+                completion=completion,
+                earlier_completion=earlier,
+                review_required=review_required,
+                cycle_start=starts.get(key),
+                allowance=allowance,
+                best_score=tried.best_score if tried else None,
+                last_attempt_at=tried.last_at if tried else None,
+            )
+    return result
+
+
+def allowances_since(
+    person_ids: Iterable[int], quizzes: Mapping[int, QuizRule], starts: Starts
+) -> dict[tuple[int, int], Allowance]:
+    """Each person's allowance at each quiz (``quizzes``: by module id), counted from the given cycle starts (two
+    queries: attempts, extra attempts)."""
+    ids = sorted(set(person_ids))
+    module_ids = list(quizzes)
+    if not ids or not module_ids:
+        return {}
+    counted_from = _starts(ids, module_ids, starts)
+    attempts = _attempts(ids, module_ids, quizzes, counted_from)
+    extras = _extra_attempts(ids, module_ids, counted_from)
+    result = {}
+    for person_id in ids:
+        for module_id, quiz in quizzes.items():
+            key = (person_id, module_id)
+            result[key] = _allowance(quiz, attempts.get(key), extras.get(key, 0))
+    return result
+
+
+# -- the grouped queries ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Attempts:
+    used: int
+    passed: bool
+    best_score: int | None
+    last_at: dt.datetime | None
+
+
+def _allowance(quiz: QuizRule, tried: _Attempts | None, extra: int) -> Allowance:
+    allowed = None if quiz.attempt_limit == 0 else quiz.attempt_limit + extra
+    return Allowance(used=tried.used if tried else 0, allowed=allowed, passed=tried.passed if tried else False)
+
+
+def _starts(person_ids: list[int], module_ids: list[int], starts: Starts) -> sa.CTE | None:
+    """The cycle starts that concern these people and modules, as a ``VALUES`` table the queries join (None
+    when everything counts for everyone)."""
+    people, wanted = set(person_ids), set(module_ids)
+    rows = sorted(
+        (person_id, module_id, start)
+        for (person_id, module_id), start in starts.items()
+        if person_id in people and module_id in wanted
+    )
+    if not rows:
+        return None
+    return (
+        sa.values(
+            sa.column("person_id", sa.Integer),
+            sa.column("module_id", sa.Integer),
+            sa.column("start", UTCDateTime()),
+            name="cycle_starts",
+        )
+        .data(rows)
+        .cte("cycle_starts")
+    )
+
+
+def _counted(
+    query: sa.Select[*Columns], starts: sa.CTE | None, person: Any, module: Any, moment: Any
+) -> tuple[sa.Select[*Columns], sa.ColumnElement[bool]]:
+    """``query`` joined to the cycle starts, and the condition "``moment`` falls in the person's cycle"."""
+    if starts is None:
+        return query, sa.true()
+    joined = query.outerjoin(starts, sa.and_(starts.c.person_id == person, starts.c.module_id == module))
+    return joined, sa.or_(starts.c.start.is_(None), moment >= starts.c.start)
+
+
+def _viewed(
+    person_ids: list[int], infos: list[lookup.ModuleInfo], starts: sa.CTE | None
+) -> dict[tuple[int, int], set[str]]:
+    """Slugs of the current versions' sections viewed in the cycle with the same content (one row per person
+    and module)."""
+    query = (
+        sa.select(SectionView.person_id, SectionView.module_id, SectionView.section_slug)
+        .join(
+            Section,
+            sa.and_(
+                Section.module_version_id.in_([info.version_id for info in infos]),
+                Section.slug == SectionView.section_slug,
+                Section.content_hash == SectionView.content_hash,
+            ),
+        )
+        .join(
+            ModuleVersion,
+            sa.and_(ModuleVersion.id == Section.module_version_id, ModuleVersion.module_id == SectionView.module_id),
+        )
+    )
+    query, counted = _counted(query, starts, SectionView.person_id, SectionView.module_id, SectionView.viewed_at)
+    slugs = (
+        query.where(
+            SectionView.person_id.in_(person_ids),
+            SectionView.module_id.in_([info.module_id for info in infos]),
+            counted,
+        )
+        .group_by(SectionView.person_id, SectionView.module_id, SectionView.section_slug)
+        .subquery()
+    )
+    viewed: dict[tuple[int, int], set[str]] = {}
+    for person_id, module_id, joined in db.session.execute(
+        sa.select(slugs.c.person_id, slugs.c.module_id, sa.func.aggregate_strings(slugs.c.section_slug, ",")).group_by(
+            slugs.c.person_id, slugs.c.module_id
+        )
+    ):
+        viewed[(person_id, module_id)] = set(joined.split(","))  # slugs hold no comma (see the module format)
+    return viewed
+
+
+def _latest_completions(
+    person_ids: list[int], module_ids: list[int], starts: sa.CTE | None
+) -> dict[tuple[int, int], CompletionInfo]:
+    """Each person's latest completion of each module in the cycle, the latest version first (one row per
+    person and module)."""
+    rank = sa.func.row_number().over(
+        partition_by=(Completion.person_id, Completion.module_id),
+        order_by=(Completion.module_version_id.desc(), Completion.completed_at.desc(), Completion.id.desc()),
+    )
+    query = sa.select(
+        Completion.person_id,
+        Completion.module_id,
+        Completion.module_version_id,
+        ModuleVersion.version,
+        Completion.score,
+        Completion.completed_at,
+        Completion.completed_on,
+        rank.label("rank"),
+    ).join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
+    query, counted = _counted(query, starts, Completion.person_id, Completion.module_id, Completion.completed_at)
+    ranked = query.where(Completion.person_id.in_(person_ids), Completion.module_id.in_(module_ids), counted).subquery()
+    return {
+        (row.person_id, row.module_id): CompletionInfo(
+            version_id=row.module_version_id,
+            version=row.version,
+            score=row.score,
+            completed_at=row.completed_at,
+            completed_on=row.completed_on,
+        )
+        for row in db.session.execute(sa.select(ranked).where(ranked.c.rank == 1))
+    }
+
+
+def _review_versions(module_ids: list[int]) -> dict[int, list[int]]:
+    """The versions that require review, by module id (content: one row per such version)."""
+    reviews: dict[int, list[int]] = defaultdict(list)
+    for module_id, version_id in db.session.execute(
+        sa.select(ModuleVersion.module_id, ModuleVersion.id).where(
+            ModuleVersion.module_id.in_(module_ids), ModuleVersion.requires_review.is_(True)
+        )
+    ):
+        reviews[module_id].append(version_id)
+    return reviews
+
+
+def _attempts(
+    person_ids: list[int], module_ids: list[int], quizzes: Mapping[int, QuizRule], starts: sa.CTE | None
+) -> dict[tuple[int, int], _Attempts]:
+    """Submitted attempts in the cycle: how many, whether one passed the current quiz (same content hash), the
+    best score and the last submission (one row per person and module)."""
+    keys, counted = _counted(
+        sa.select(QuizAttempt.person_id, QuizAttempt.module_id),
+        starts,
+        QuizAttempt.person_id,
+        QuizAttempt.module_id,
+        QuizAttempt.submitted_at,
+    )
+    hashes = {module_id: quiz.content_hash for module_id, quiz in quizzes.items()}
+    passing = (
+        sa.and_(
+            counted,
+            QuizAttempt.passed.is_(True),
+            QuizAttempt.quiz_hash == sa.case(hashes, value=QuizAttempt.module_id),
+        )
+        if hashes
+        else sa.false()
+    )
+    query = (
+        keys.add_columns(
+            sa.func.sum(sa.case((counted, 1), else_=0)).label("used"),
+            sa.func.max(sa.case((passing, 1), else_=0)).label("passed"),
+            sa.func.max(sa.case((counted, QuizAttempt.score))).label("best"),
+            sa.func.max(sa.case((counted, QuizAttempt.submitted_at))).label("last"),
+        )
+        .where(
+            QuizAttempt.person_id.in_(person_ids),
+            QuizAttempt.module_id.in_(module_ids),
+            QuizAttempt.submitted_at.is_not(None),
+        )
+        .group_by(QuizAttempt.person_id, QuizAttempt.module_id)
+    )
+    return {
+        (row.person_id, row.module_id): _Attempts(
+            used=row.used or 0, passed=bool(row.passed), best_score=row.best, last_at=row.last
+        )
+        for row in db.session.execute(query)
+    }
+
+
+def _extra_attempts(person_ids: list[int], module_ids: list[int], starts: sa.CTE | None) -> dict[tuple[int, int], int]:
+    """Extra attempts granted in the cycle (one row per person and module)."""
+    query = sa.select(ExtraAttempt.person_id, ExtraAttempt.module_id, sa.func.count().label("extra"))
+    query, counted = _counted(query, starts, ExtraAttempt.person_id, ExtraAttempt.module_id, ExtraAttempt.granted_at)
+    query = query.where(
+        ExtraAttempt.person_id.in_(person_ids), ExtraAttempt.module_id.in_(module_ids), counted
+    ).group_by(ExtraAttempt.person_id, ExtraAttempt.module_id)
+    return {(row.person_id, row.module_id): row.extra for row in db.session.execute(query)}
