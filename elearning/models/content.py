@@ -192,4 +192,6 @@ class ContentRevision(Model):
     __tablename__ = "content_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random, unique: what caches are keyed by (an id may come back after a rolled-back sync; this never does).
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True)
     synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -18,12 +18,15 @@ def upgrade() -> None:
     op.create_table(
         "content_revisions",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
         sa.Column("synced_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_content_revisions")),
+        sa.UniqueConstraint("token", name=op.f("uq_content_revisions_token")),
     )
-    # A database that already holds content starts at revision 1.
+    # A database that already holds content starts at a first revision.
     op.execute(
-        "INSERT INTO content_revisions (synced_at) SELECT MAX(created_at) FROM module_versions HAVING COUNT(*) > 0"
+        "INSERT INTO content_revisions (token, synced_at) "
+        "SELECT 'initial', MAX(created_at) FROM module_versions HAVING COUNT(*) > 0"
     )
 
 

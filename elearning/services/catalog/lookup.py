@@ -1,7 +1,8 @@
 """The content the platform serves, as synced: active modules with their current version, images, quizzes.
 
-:class:`ModuleRef` holds the ORM rows (for the reader's pages and the writes); :class:`ModuleInfo` is the same
-content as plain values (ids, slugs, texts, numbers) for reports, templates, JSON and exports.
+Everything but images comes from the per-process catalog (:mod:`elearning.services.catalog.cache`): plain
+values, read from the database once per content revision. :class:`ModuleRef` is what the reader's pages and
+the writes use; :class:`ModuleInfo` is a projection for reports, templates, JSON and exports.
 """
 
 from __future__ import annotations
@@ -13,16 +14,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from elearning.extensions import db
-from elearning.models import Module, ModuleImage, ModuleVersion, Question, Quiz, Section
+from elearning.models import ModuleImage
 from elearning.models.types import in_language
-from elearning.services.catalog.sync import latest_versions
+from elearning.services.catalog import cache
+from elearning.services.catalog.entries import ModuleRef as ModuleRef
+from elearning.services.catalog.entries import QuizEntry, SectionEntry, VersionEntry
 from elearning.services.errors import NotFound
-
-
-@dataclass(frozen=True)
-class ModuleRef:
-    module: Module
-    version: ModuleVersion
 
 
 @dataclass(frozen=True)
@@ -81,20 +78,16 @@ class ModuleInfo:
 
 
 def active_modules() -> list[ModuleRef]:
-    """Modules that are not retired, each with its current version, by title (two queries)."""
-    modules = list(db.session.scalars(sa.select(Module).where(Module.retired_at.is_(None))))
-    latest = latest_versions([module.id for module in modules])
-    refs = [ModuleRef(module, latest[module.id]) for module in modules if module.id in latest]
-    return sorted(refs, key=lambda ref: (ref.version.title_fr.casefold(), ref.module.slug))
+    """Modules that are not retired, each with its current version, by title."""
+    return list(cache.catalog().modules)
 
 
 def find_module(slug: str) -> ModuleRef:
     """The module and its current version; :class:`NotFound` for an unknown or retired slug."""
-    module = db.session.scalar(sa.select(Module).where(Module.slug == slug, Module.retired_at.is_(None)))
-    version = latest_versions([module.id]).get(module.id) if module is not None else None
-    if module is None or version is None:
+    ref = cache.catalog().by_slug.get(slug)
+    if ref is None:
         raise NotFound(_l("This module does not exist."))
-    return ModuleRef(module, version)
+    return ref
 
 
 def find_image(ref: ModuleRef, name: str) -> ModuleImage:
@@ -106,50 +99,46 @@ def find_image(ref: ModuleRef, name: str) -> ModuleImage:
     return image
 
 
-def quiz_of(version: ModuleVersion) -> Quiz | None:
-    return db.session.scalar(sa.select(Quiz).where(Quiz.module_version_id == version.id))
+def quiz_of(version: VersionEntry) -> QuizEntry | None:
+    """The quiz of a module's current version (None without one)."""
+    return cache.catalog().quizzes.get(version.id)
 
 
-def sections_of(refs: Iterable[ModuleRef]) -> dict[int, list[Section]]:
-    """The sections of each module's current version, in reading order, by version id (one query)."""
-    version_ids = [ref.version.id for ref in refs]
-    sections: dict[int, list[Section]] = {version_id: [] for version_id in version_ids}
-    for section in db.session.scalars(
-        sa.select(Section).where(Section.module_version_id.in_(version_ids)).order_by(Section.position)
-    ):
-        sections[section.module_version_id].append(section)
-    return sections
+def quiz_by_id(quiz_id: int) -> QuizEntry:
+    """A quiz of any version (an attempt's), with its questions: from the catalog when current."""
+    for quiz in cache.catalog().quizzes.values():
+        if quiz.id == quiz_id:
+            return quiz
+    found = cache.quizzes_by_id([quiz_id]).get(quiz_id)
+    if found is None:
+        raise NotFound(_l("This quiz does not exist."))
+    return found
+
+
+def sections_of(refs: Iterable[ModuleRef]) -> dict[int, tuple[SectionEntry, ...]]:
+    """The sections of each module's current version, in reading order, by version id."""
+    sections = cache.catalog().sections
+    return {ref.version.id: sections.get(ref.version.id, ()) for ref in refs}
 
 
 def quiz_infos(refs: Iterable[ModuleRef]) -> dict[int, QuizInfo]:
-    """The quiz of each module's current version that has one, with its number of questions, by version id
-    (one query)."""
-    version_ids = [ref.version.id for ref in refs]
-    counts: dict[int, QuizInfo] = {}
-    for row in db.session.execute(
-        sa.select(
-            Quiz.id,
-            Quiz.module_version_id,
-            Quiz.content_hash,
-            Quiz.pass_mark,
-            Quiz.attempt_limit,
-            sa.func.count(Question.id).label("questions"),
-        )
-        .outerjoin(Question, Question.quiz_id == Quiz.id)
-        .where(Quiz.module_version_id.in_(version_ids))
-        .group_by(Quiz.id, Quiz.module_version_id, Quiz.content_hash, Quiz.pass_mark, Quiz.attempt_limit)
-    ):
-        counts[row.module_version_id] = QuizInfo(
-            quiz_id=row.id,
-            content_hash=row.content_hash,
-            pass_mark=row.pass_mark,
-            attempt_limit=row.attempt_limit,
-            question_count=row.questions,
-        )
-    return counts
+    """The quiz of each module's current version that has one, with its number of questions, by version id."""
+    quizzes = cache.catalog().quizzes
+    infos: dict[int, QuizInfo] = {}
+    for ref in refs:
+        quiz = quizzes.get(ref.version.id)
+        if quiz is not None:
+            infos[ref.version.id] = QuizInfo(
+                quiz_id=quiz.id,
+                content_hash=quiz.content_hash,
+                pass_mark=quiz.pass_mark,
+                attempt_limit=quiz.attempt_limit,
+                question_count=len(quiz.questions),
+            )
+    return infos
 
 
-def module_info(ref: ModuleRef, sections: Sequence[Section], quiz: QuizInfo | None) -> ModuleInfo:
+def module_info(ref: ModuleRef, sections: Sequence[SectionEntry], quiz: QuizInfo | None) -> ModuleInfo:
     version = ref.version
     return ModuleInfo(
         module_id=ref.module.id,
@@ -170,10 +159,9 @@ def module_info(ref: ModuleRef, sections: Sequence[Section], quiz: QuizInfo | No
 
 
 def module_infos(
-    refs: Iterable[ModuleRef], sections: Mapping[int, Sequence[Section]] | None = None
+    refs: Iterable[ModuleRef], sections: Mapping[int, Sequence[SectionEntry]] | None = None
 ) -> dict[int, ModuleInfo]:
-    """Plain values of each module's current version, by module id, in the order of ``refs`` (two queries, or
-    one when the caller already holds the ``sections`` by version id)."""
+    """Plain values of each module's current version, by module id, in the order of ``refs``."""
     refs = list(refs)
     if sections is None:
         sections = sections_of(refs)

@@ -8,6 +8,7 @@ lives in the certificates that snapshot them). A second run over the same files 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from elearning.models import (
 from elearning.permissions import Viewer
 from elearning.services.access import require
 from elearning.services.audit import record
+from elearning.services.catalog import cache
 from elearning.services.errors import ServiceError
 
 
@@ -279,8 +281,9 @@ def sync_content(actor: Viewer, root: Path, tree: ContentTree) -> SyncReport:
             report.lines.append(SyncLine("track", slug, "retired"))
 
     if report.changed:
-        db.session.add(ContentRevision(synced_at=now))
+        db.session.add(ContentRevision(token=secrets.token_hex(16), synced_at=now))
         db.session.flush()
+        cache.forget_in_session()  # this unit of work reads the new content from here on
         record(
             "content.synced",
             actor=actor,

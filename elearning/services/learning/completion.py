@@ -7,13 +7,14 @@ import datetime as dt
 import sqlalchemy as sa
 
 from elearning.extensions import db
-from elearning.models import Person, Quiz, QuizAttempt
+from elearning.models import Person, QuizAttempt
 from elearning.services.catalog import lookup
+from elearning.services.catalog.entries import QuizEntry
 from elearning.services.learning import progress
 from elearning.services.transactions import lock_learner
 
 
-def passing_attempt(person_id: int, quiz: Quiz, since: dt.datetime | None = None) -> QuizAttempt | None:
+def passing_attempt(person_id: int, quiz: QuizEntry, since: dt.datetime | None = None) -> QuizAttempt | None:
     """The learner's best passing attempt, submitted since ``since``, on a quiz with the same content as
     ``quiz`` (a pass carries over to every version whose quiz did not change)."""
     query = sa.select(QuizAttempt).where(

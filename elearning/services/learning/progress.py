@@ -7,15 +7,16 @@ The rules live in :mod:`elearning.services.learning.batch` (progress of many peo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from elearning import clock
 from elearning.extensions import db
-from elearning.models import Completion, ModuleVersion, Person, Section, SectionView
+from elearning.models import Completion, Person, SectionView
 from elearning.services.catalog import lookup
+from elearning.services.catalog.entries import SectionEntry, VersionEntry
 from elearning.services.inserts import insert_once
 from elearning.services.learning import batch, cycles, states
 from elearning.services.learning.states import ModuleStatus
@@ -27,8 +28,8 @@ class ModuleProgress:
     """A learner's progress on a module's current version (see :class:`states.ModuleState`), with the version's
     section rows. ``viewed`` starts as the state's and grows when the reader records a view."""
 
-    version: ModuleVersion
-    sections: list[Section]
+    version: VersionEntry
+    sections: Sequence[SectionEntry]
     state: states.ModuleState
     viewed: set[str]
 
@@ -71,7 +72,7 @@ class ModuleProgress:
     def all_viewed(self) -> bool:
         return self.viewed_count == len(self.sections)
 
-    def next_section(self) -> Section | None:
+    def next_section(self) -> SectionEntry | None:
         """The first section not read yet (None when all are read)."""
         return next((section for section in self.sections if section.slug not in self.viewed), None)
 
@@ -135,7 +136,7 @@ def for_learner(
     return result
 
 
-def record_view(person: Person, ref: lookup.ModuleRef, section: Section) -> bool:
+def record_view(person: Person, ref: lookup.ModuleRef, section: SectionEntry) -> bool:
     """Record that ``person`` read ``section`` today; idempotent. Returns whether this was today's first view.
 
     Today's view already recorded: nothing is written and no lock is taken (a read). Otherwise the insert

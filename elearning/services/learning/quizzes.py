@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -22,11 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from elearning import clock, permissions
 from elearning.content.question_types import QUESTION_TYPES, AnswerError, GradableQuestion, TrueFalse, grade, score
 from elearning.extensions import db
-from elearning.models import Choice, ExtraAttempt, Person, Question, Quiz, QuizAttempt
+from elearning.models import ExtraAttempt, Person, QuizAttempt
 from elearning.permissions import Viewer
 from elearning.services.access import check
 from elearning.services.audit import record
 from elearning.services.catalog import lookup
+from elearning.services.catalog.entries import ChoiceEntry, QuestionEntry, QuizEntry
 from elearning.services.errors import Conflict, Invalid, NotFound
 from elearning.services.learning import batch, cycles
 from elearning.services.learning.states import Allowance, QuizRule
@@ -48,13 +48,13 @@ NO_ATTEMPTS_LEFT = _l("No attempts left: ask your pivot for one more attempt.")
 @dataclass(frozen=True)
 class ShownChoice:
     key: str
-    choice: Choice | None  # None for true/false
+    choice: ChoiceEntry | None  # None for true/false
     label_key: str | None = None  # "true" / "false"
 
 
 @dataclass(frozen=True)
 class ShownQuestion:
-    question: Question
+    question: QuestionEntry
     choices: tuple[ShownChoice, ...]
     several: bool
     gradable: GradableQuestion
@@ -79,17 +79,14 @@ class AttemptResult:
 # -- reading ---------------------------------------------------------------------------------------------
 
 
-def _questions(quiz_id: int) -> tuple[dict[str, Question], dict[int, list[Choice]]]:
-    questions = {q.key: q for q in db.session.scalars(sa.select(Question).where(Question.quiz_id == quiz_id))}
-    choices: dict[int, list[Choice]] = defaultdict(list)
-    for choice in db.session.scalars(
-        sa.select(Choice).join(Question).where(Question.quiz_id == quiz_id).order_by(Choice.position)
-    ):
-        choices[choice.question_id].append(choice)
+def _questions(quiz_id: int) -> tuple[dict[str, QuestionEntry], dict[int, list[ChoiceEntry]]]:
+    quiz = lookup.quiz_by_id(quiz_id)
+    questions = {question.key: question for question in quiz.questions}
+    choices = {question.id: list(question.choices) for question in quiz.questions}
     return questions, choices
 
 
-def _gradable(question: Question, choices: list[Choice]) -> GradableQuestion:
+def _gradable(question: QuestionEntry, choices: list[ChoiceEntry]) -> GradableQuestion:
     if question.kind == TrueFalse.name:
         return GradableQuestion(
             question.key, question.kind, TrueFalse.CHOICES, TrueFalse.correct(bool(question.answer))
@@ -189,7 +186,7 @@ def attempts_of(person_id: int, module_ids: list[int]) -> list[QuizAttempt]:
 # -- starting --------------------------------------------------------------------------------------------
 
 
-def _orders(quiz: Quiz, seed: str) -> tuple[list[str], dict[str, list[str]]]:
+def _orders(quiz: QuizEntry, seed: str) -> tuple[list[str], dict[str, list[str]]]:
     """The order of questions and of each question's choices, shuffled when the quiz says so (seeded, so an
     attempt's order is reproducible and differs from one attempt to the next)."""
     questions, choices = _questions(quiz.id)
@@ -211,7 +208,7 @@ def _orders(quiz: Quiz, seed: str) -> tuple[list[str], dict[str, list[str]]]:
     return question_keys, choice_order
 
 
-def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: Quiz) -> QuizStart:
+def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: QuizEntry) -> QuizStart:
     """The learner's open attempt at the module's current quiz, started when there is none.
 
     An open attempt on a superseded version is discarded (never counted). When every allowed attempt was used
@@ -381,8 +378,7 @@ def submit(person: Person, attempt_id: int, ref: lookup.ModuleRef, raw: Mapping[
 
 
 def result_of(attempt: QuizAttempt, *, shown: tuple[ShownQuestion, ...] | None = None) -> AttemptResult:
-    quiz = db.session.get(Quiz, attempt.quiz_id)
-    assert quiz is not None
+    quiz = lookup.quiz_by_id(attempt.quiz_id)
     after = allowance(attempt.person_id, attempt.module_id, quiz)
     return AttemptResult(
         attempt=attempt,

@@ -1,0 +1,237 @@
+"""The synced content, read once per process and content revision.
+
+Content changes only when a sync lands, and every sync that changes it adds a :class:`ContentRevision` with a
+random token. Each unit of work reads the newest token once (one indexed read); when this process already
+holds the catalog of that token, nothing else is read. When a sync lands in any process, the next unit of work
+of every process sees the new token and reads the content again (a handful of grouped queries). Nothing here
+is needed by another process: each keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from elearning.extensions import db
+from elearning.models import (
+    Choice,
+    ContentRevision,
+    Module,
+    ModuleVersion,
+    Question,
+    Quiz,
+    Section,
+    TrackModule,
+)
+from elearning.services.catalog.entries import (
+    ChoiceEntry,
+    ModuleEntry,
+    ModuleRef,
+    QuestionEntry,
+    QuizEntry,
+    SectionEntry,
+    VersionEntry,
+)
+
+#: Catalogs kept per process (one per database and revision; tests use many databases).
+KEPT = 8
+#: :attr:`Session.info` key: the catalog this unit of work reads.
+IN_SESSION = "elearning.catalog"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The active modules with their current version, sections and quiz, and the modules of each track."""
+
+    token: str
+    #: Active modules, by French title then slug.
+    modules: tuple[ModuleRef, ...]
+    by_slug: Mapping[str, ModuleRef]
+    by_id: Mapping[int, ModuleRef]
+    #: By module version id.
+    sections: Mapping[int, tuple[SectionEntry, ...]]
+    quizzes: Mapping[int, QuizEntry]
+    #: Module ids of each track, in track order (retired tracks included; assignments say which count).
+    track_modules: Mapping[int, tuple[int, ...]]
+
+
+_lock = threading.Lock()
+_kept: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(IN_SESSION, None)
+
+
+def current_token() -> str:
+    """The newest content revision's token ("" before the first sync): one indexed read."""
+    token = db.session.scalar(sa.select(ContentRevision.token).order_by(ContentRevision.id.desc()).limit(1))
+    return token or ""
+
+
+def catalog() -> Catalog:
+    """The catalog of the content the database holds now (read at most once per unit of work)."""
+    session = db.session()
+    held = session.info.get(IN_SESSION)
+    if isinstance(held, Catalog):
+        return held
+    key = (str(session.get_bind().engine.url), current_token())
+    with _lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+    if found is None:
+        found = load(key[1])
+        with _lock:
+            _kept[key] = found
+            while len(_kept) > KEPT:
+                _kept.popitem(last=False)
+    session.info[IN_SESSION] = found
+    return found
+
+
+def forget_in_session() -> None:
+    """Read the catalog again in this unit of work (a sync changed the content)."""
+    db.session().info.pop(IN_SESSION, None)
+
+
+def clear() -> None:
+    """Forget every catalog this process holds (tests that change content rows without a sync)."""
+    with _lock:
+        _kept.clear()
+    db.session().info.pop(IN_SESSION, None)
+
+
+def _version(row: ModuleVersion) -> VersionEntry:
+    return VersionEntry(
+        id=row.id,
+        module_id=row.module_id,
+        version=row.version,
+        content_hash=row.content_hash,
+        title_fr=row.title_fr,
+        title_en=row.title_en,
+        summary_fr=row.summary_fr,
+        summary_en=row.summary_en,
+        minutes=row.minutes,
+        requires_review=row.requires_review,
+        change_note_fr=row.change_note_fr,
+        change_note_en=row.change_note_en,
+        created_at=row.created_at,
+    )
+
+
+def _section(row: Section) -> SectionEntry:
+    return SectionEntry(
+        id=row.id,
+        module_version_id=row.module_version_id,
+        slug=row.slug,
+        position=row.position,
+        title_fr=row.title_fr,
+        title_en=row.title_en,
+        html_fr=row.html_fr,
+        html_en=row.html_en,
+        content_hash=row.content_hash,
+    )
+
+
+def quizzes_by_id(quiz_ids: list[int]) -> dict[int, QuizEntry]:
+    """Quizzes with their questions and choices, by quiz id (three queries), of any version."""
+    if not quiz_ids:
+        return {}
+    choices: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    for choice in db.session.scalars(
+        sa.select(Choice).join(Question).where(Question.quiz_id.in_(quiz_ids)).order_by(Choice.position)
+    ):
+        choices[choice.question_id].append(
+            ChoiceEntry(
+                choice.id,
+                choice.question_id,
+                choice.key,
+                choice.position,
+                choice.text_fr,
+                choice.text_en,
+                choice.correct,
+            )
+        )
+    questions: dict[int, list[QuestionEntry]] = defaultdict(list)
+    for question in db.session.scalars(
+        sa.select(Question).where(Question.quiz_id.in_(quiz_ids)).order_by(Question.position)
+    ):
+        questions[question.quiz_id].append(
+            QuestionEntry(
+                id=question.id,
+                quiz_id=question.quiz_id,
+                key=question.key,
+                position=question.position,
+                kind=question.kind,
+                prompt_fr=question.prompt_fr,
+                prompt_en=question.prompt_en,
+                feedback_fr=question.feedback_fr,
+                feedback_en=question.feedback_en,
+                answer=question.answer,
+                choices=tuple(choices[question.id]),
+            )
+        )
+    return {
+        quiz.id: QuizEntry(
+            id=quiz.id,
+            module_version_id=quiz.module_version_id,
+            pass_mark=quiz.pass_mark,
+            attempt_limit=quiz.attempt_limit,
+            shuffle_questions=quiz.shuffle_questions,
+            shuffle_choices=quiz.shuffle_choices,
+            reveal=quiz.reveal,
+            content_hash=quiz.content_hash,
+            questions=tuple(questions[quiz.id]),
+        )
+        for quiz in db.session.scalars(sa.select(Quiz).where(Quiz.id.in_(quiz_ids)))
+    }
+
+
+def load(token: str) -> Catalog:
+    """Read the catalog from the database (seven queries, whatever the amount of content)."""
+    modules = {
+        row.id: ModuleEntry(row.id, row.slug)
+        for row in db.session.execute(sa.select(Module.id, Module.slug).where(Module.retired_at.is_(None)))
+    }
+    newest = sa.select(sa.func.max(ModuleVersion.id)).group_by(ModuleVersion.module_id)
+    versions = {
+        row.module_id: _version(row)
+        for row in db.session.scalars(
+            sa.select(ModuleVersion).where(ModuleVersion.id.in_(newest), ModuleVersion.module_id.in_(list(modules)))
+        )
+    }
+    refs = sorted(
+        (ModuleRef(modules[module_id], version) for module_id, version in versions.items()),
+        key=lambda ref: (ref.version.title_fr.casefold(), ref.module.slug),
+    )
+    version_ids = [ref.version.id for ref in refs]
+    sections: dict[int, list[SectionEntry]] = {version_id: [] for version_id in version_ids}
+    for row in db.session.scalars(
+        sa.select(Section).where(Section.module_version_id.in_(version_ids)).order_by(Section.position)
+    ):
+        sections[row.module_version_id].append(_section(row))
+    quiz_ids = list(db.session.scalars(sa.select(Quiz.id).where(Quiz.module_version_id.in_(version_ids))))
+    quizzes = {quiz.module_version_id: quiz for quiz in quizzes_by_id(quiz_ids).values()}
+    track_modules: dict[int, list[int]] = defaultdict(list)
+    for track_id, module_id in db.session.execute(
+        sa.select(TrackModule.track_id, TrackModule.module_id).order_by(TrackModule.track_id, TrackModule.position)
+    ):
+        track_modules[track_id].append(module_id)
+    return Catalog(
+        token=token,
+        modules=tuple(refs),
+        by_slug={ref.module.slug: ref for ref in refs},
+        by_id={ref.module.id: ref for ref in refs},
+        sections={version_id: tuple(rows) for version_id, rows in sections.items()},
+        quizzes=quizzes,
+        track_modules={track_id: tuple(ids) for track_id, ids in track_modules.items()},
+    )
