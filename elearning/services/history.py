@@ -139,21 +139,25 @@ def standing_of(person_id: int, day: dt.date) -> Standing:
     member_orgs = sa.select(Membership.organization_id).where(
         Membership.person_id == person_id, Membership.holds_on(day)
     )
-    no_team = sa.null().label("team")
+
+    def no_id() -> sa.ColumnElement[int]:
+        return sa.cast(sa.null(), sa.Integer)  # typed: PostgreSQL unions NULL as text otherwise
+
+    no_team = no_id().label("team")
     facts: sa.CompoundSelect[str, int | None, int | None] = sa.union_all(
         sa.select(sa.literal(Role.WORKER.value).label("role"), Membership.organization_id.label("org"), no_team).where(
             Membership.person_id == person_id, Membership.holds_on(day), active
         ),
-        sa.select(sa.literal(Role.PIVOT.value), PivotDesignation.organization_id, sa.null()).where(
+        sa.select(sa.literal(Role.PIVOT.value), PivotDesignation.organization_id, no_id()).where(
             PivotDesignation.person_id == person_id,
             PivotDesignation.holds_on(day),
             PivotDesignation.organization_id.in_(member_orgs),
             active,
         ),
-        sa.select(sa.literal(Role.COORDINATOR.value), CoordinatorGrant.organization_id, sa.null()).where(
+        sa.select(sa.literal(Role.COORDINATOR.value), CoordinatorGrant.organization_id, no_id()).where(
             CoordinatorGrant.person_id == person_id, CoordinatorGrant.holds_on(day), active
         ),
-        sa.select(GlobalGrant.role, sa.null(), sa.null()).where(
+        sa.select(GlobalGrant.role, no_id(), no_id()).where(
             GlobalGrant.person_id == person_id, GlobalGrant.holds_on(day), active
         ),
         sa.select(sa.literal(TEAM_PREFIX) + TeamMembership.role, Team.organization_id, Team.id)
