@@ -100,7 +100,10 @@ def read(person: Person, ref: lookup.ModuleRef, count: int | None = None) -> Non
 def take_quiz(person: Person, ref: lookup.ModuleRef, *, right: bool) -> None:
     quiz = lookup.quiz_of(ref.version)
     assert quiz is not None
-    attempt = quizzes.start_or_continue(person, ref, quiz).attempt
+    started = quizzes.start_or_continue(person, ref, quiz)
+    if started.attempt is None and started.allowance.passed:
+        return  # passed already in this cycle: the quiz is done
+    attempt = started.attempt
     assert attempt is not None
     answers = {}
     for item in quizzes.shown_questions(attempt):
@@ -277,12 +280,12 @@ def test_progress_for_costs_the_same_for_one_person_and_two_modules_as_for_30_pe
             many = batch.progress_for(ids, infos, day)
         assert len(one) == 2 and len(many) == 30 * 20
         assert any(state.cycle_start is not None for state in many.values())  # the renewals' starts were joined
-        assert small.count == large.count == 8, (small.count, large.count)
+        assert small.count == large.count == 4, (small.count, large.count)
         with count_queries() as cycles_small:
             cycles.track_cycles_for(ids[:1], day)
         with count_queries() as cycles_large:
             everyone = cycles.track_cycles_for(ids, day)
-        assert cycles_small.count == cycles_large.count == 3
+        assert cycles_small.count == cycles_large.count == 1
         for person_id in ids:
             assert everyone[person_id] == cycles.track_cycles(person_id, day)
 

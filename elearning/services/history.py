@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from elearning import clock
 from elearning.extensions import db
@@ -107,6 +108,29 @@ def teams_of(person_id: int, day: dt.date) -> list[tuple[Team, str]]:
         .order_by(Team.name, Team.id)
     )
     return [(team, role) for team, role in db.session.execute(query)]
+
+
+def affiliation_of(person_id: int, day: dt.date) -> tuple[Organization | None, list[tuple[Team, str]]]:
+    """The organization a person belonged to on ``day`` and their teams in it with the role held in each, by
+    team name (one query)."""
+    own_teams = aliased(Team)
+    in_team = sa.and_(
+        TeamMembership.person_id == Membership.person_id,
+        TeamMembership.holds_on(day),
+        TeamMembership.team_id.in_(
+            sa.select(own_teams.id).where(own_teams.organization_id == Membership.organization_id)
+        ),
+    )
+    rows = db.session.execute(
+        sa.select(Organization, Team, TeamMembership.role)
+        .join(Membership, Membership.organization_id == Organization.id)
+        .outerjoin(TeamMembership, in_team)
+        .outerjoin(Team, Team.id == TeamMembership.team_id)
+        .where(Membership.person_id == person_id, Membership.holds_on(day))
+        .order_by(Team.name, Team.id)
+    ).all()
+    organization = rows[0][0] if rows else None
+    return organization, [(team, role) for _organization, team, role in rows if team is not None]
 
 
 def organization_of(person_id: int, day: dt.date) -> Organization | None:

@@ -18,6 +18,7 @@ from elearning.i18n import requested_language
 from elearning.models import Person
 from elearning.permissions import ANONYMOUS, Viewer
 from elearning.services import transactions
+from elearning.services.catalog import cache
 from elearning.services.people import sessions
 from elearning.services.people.viewers import load_viewer
 
@@ -35,10 +36,11 @@ def lifetimes() -> sessions.Lifetimes:
 @login_manager.request_loader
 def _load_from_cookie(req) -> Person | None:
     token = req.cookies.get(AUTH_COOKIE, "")
-    found = sessions.resume_session(token, lifetimes()) if token else None
+    found = sessions.resume_session(token, lifetimes(), also=cache.token_column()) if token else None
     if found is None:
         return None
-    row, person = found
+    row, person, content_token = found
+    cache.remember_token(content_token)
     g.web_session = row
     return person
 

@@ -41,8 +41,9 @@ from elearning.services.catalog.entries import (
 
 #: Catalogs kept per process (one per database and revision; tests use many databases).
 KEPT = 8
-#: :attr:`Session.info` key: the catalog this unit of work reads.
+#: :attr:`Session.info` keys: the catalog this unit of work reads, the content token it read.
 IN_SESSION = "elearning.catalog"
+KNOWN_REVISION = "elearning.catalog_token"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Catalog:
     quizzes: Mapping[int, QuizEntry]
     #: Module ids of each track, in track order (retired tracks included; assignments say which count).
     track_modules: Mapping[int, tuple[int, ...]]
+    #: The versions (any, not only current ones) that require review, by module id.
+    review_versions: Mapping[int, tuple[int, ...]]
 
 
 _lock = threading.Lock()
@@ -69,11 +72,27 @@ _kept: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(IN_SESSION, None)
+        session.info.pop(KNOWN_REVISION, None)
+
+
+def token_column() -> sa.ColumnElement[str | None]:
+    """The newest content revision's token, as a column another statement can read along (the sign-in
+    session's lookup does, so that most requests spend no statement on the content)."""
+    return sa.select(ContentRevision.token).order_by(ContentRevision.id.desc()).limit(1).scalar_subquery()
+
+
+def remember_token(token: str | None) -> None:
+    """The token read along another statement in this unit of work (see :func:`token_column`)."""
+    db.session().info[KNOWN_REVISION] = token or ""
 
 
 def current_token() -> str:
-    """The newest content revision's token ("" before the first sync): one indexed read."""
-    token = db.session.scalar(sa.select(ContentRevision.token).order_by(ContentRevision.id.desc()).limit(1))
+    """The newest content revision's token ("" before the first sync): one indexed read, unless this unit of
+    work read it already."""
+    known = db.session().info.get(KNOWN_REVISION)
+    if isinstance(known, str):
+        return known
+    token = db.session.scalar(sa.select(token_column()))
     return token or ""
 
 
@@ -101,6 +120,7 @@ def catalog() -> Catalog:
 def forget_in_session() -> None:
     """Read the catalog again in this unit of work (a sync changed the content)."""
     db.session().info.pop(IN_SESSION, None)
+    db.session().info.pop(KNOWN_REVISION, None)
 
 
 def clear() -> None:
@@ -197,7 +217,7 @@ def quizzes_by_id(quiz_ids: list[int]) -> dict[int, QuizEntry]:
 
 
 def load(token: str) -> Catalog:
-    """Read the catalog from the database (seven queries, whatever the amount of content)."""
+    """Read the catalog from the database (nine queries, whatever the amount of content)."""
     modules = {
         row.id: ModuleEntry(row.id, row.slug)
         for row in db.session.execute(sa.select(Module.id, Module.slug).where(Module.retired_at.is_(None)))
@@ -226,6 +246,13 @@ def load(token: str) -> Catalog:
         sa.select(TrackModule.track_id, TrackModule.module_id).order_by(TrackModule.track_id, TrackModule.position)
     ):
         track_modules[track_id].append(module_id)
+    reviews: dict[int, list[int]] = defaultdict(list)
+    for module_id, version_id in db.session.execute(
+        sa.select(ModuleVersion.module_id, ModuleVersion.id)
+        .where(ModuleVersion.requires_review.is_(True))
+        .order_by(ModuleVersion.id)
+    ):
+        reviews[module_id].append(version_id)
     return Catalog(
         token=token,
         modules=tuple(refs),
@@ -234,4 +261,5 @@ def load(token: str) -> Catalog:
         sections={version_id: tuple(rows) for version_id, rows in sections.items()},
         quizzes=quizzes,
         track_modules={track_id: tuple(ids) for track_id, ids in track_modules.items()},
+        review_versions={module_id: tuple(ids) for module_id, ids in reviews.items()},
     )

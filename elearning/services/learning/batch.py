@@ -23,7 +23,6 @@ a cycle needs), the last one reads content (the versions that require review).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVarTuple
@@ -33,7 +32,7 @@ import sqlalchemy as sa
 from elearning.extensions import db
 from elearning.models import Completion, ExtraAttempt, ModuleVersion, QuizAttempt, Section, SectionView
 from elearning.models.types import UTCDateTime
-from elearning.services.catalog import lookup
+from elearning.services.catalog import cache, lookup
 from elearning.services.learning import cycles
 from elearning.services.learning.states import (
     Allowance,
@@ -69,9 +68,9 @@ def progress_for(
 ) -> dict[tuple[int, int], ModuleState]:
     """Each person's progress on each module, by (person id, module id), counted from their current cycles.
 
-    Eight queries whatever the number of people, modules, views, attempts and certificates: three for the
-    track cycles (none when the caller passes ``track_cycles``, from :func:`cycles.track_cycles_for`) and five
-    for the progress (see :func:`progress_since`).
+    Four queries whatever the number of people, modules, views, attempts and certificates: one for the track
+    cycles (none when the caller passes ``track_cycles``, from :func:`cycles.track_cycles_for`) and three for
+    the progress (see :func:`progress_since`).
     """
     ids = sorted(set(person_ids))
     if track_cycles is None:
@@ -82,8 +81,8 @@ def progress_for(
 def progress_since(
     person_ids: Iterable[int], modules: Iterable[lookup.ModuleInfo], starts: Starts
 ) -> dict[tuple[int, int], ModuleState]:
-    """Each person's progress on each module, counted from the given cycle starts (five queries: views,
-    completions, versions requiring review, attempts, extra attempts)."""
+    """Each person's progress on each module, counted from the given cycle starts (three queries: views,
+    completions, attempts with extra attempts; the versions requiring review come from the content catalog)."""
     ids = sorted(set(person_ids))
     infos = list(modules)
     if not ids or not infos:
@@ -92,9 +91,9 @@ def progress_since(
     counted_from = _starts(ids, module_ids, starts)
     viewed = _viewed(ids, infos, counted_from)
     completions = _latest_completions(ids, module_ids, counted_from)
-    reviews = _review_versions(module_ids)
-    attempts = _attempts(ids, module_ids, {info.module_id: info.quiz for info in infos if info.quiz}, counted_from)
-    extras = _extra_attempts(ids, module_ids, counted_from)
+    reviews = cache.catalog().review_versions
+    quizzes = {info.module_id: info.quiz for info in infos if info.quiz}
+    attempts, extras = _attempts_and_extras(ids, module_ids, quizzes, counted_from)
     result = {}
     for person_id in ids:
         for info in infos:
@@ -104,10 +103,11 @@ def progress_since(
             completion = latest if latest is not None and latest.version_id == info.version_id else None
             earlier = latest if completion is None else None
             review_required = earlier is not None and any(
-                earlier.version_id < version_id <= info.version_id for version_id in reviews[info.module_id]
+                earlier.version_id < version_id <= info.version_id for version_id in reviews.get(info.module_id, ())
             )
             tried = attempts.get(key)
-            allowance = _allowance(info.quiz, tried, extras.get(key, 0)) if info.quiz else None
+            granted = extras.get(key)
+            allowance = _allowance(info.quiz, tried, granted.count if granted else 0) if info.quiz else None
             result[key] = ModuleState(
                 person_id=person_id,
                 module_id=info.module_id,
@@ -127,6 +127,7 @@ def progress_since(
                 allowance=allowance,
                 best_score=tried.best_score if tried else None,
                 last_attempt_at=tried.last_at if tried else None,
+                last_granted_at=granted.last_at if granted else None,
             )
     return result
 
@@ -134,20 +135,20 @@ def progress_since(
 def allowances_since(
     person_ids: Iterable[int], quizzes: Mapping[int, QuizRule], starts: Starts
 ) -> dict[tuple[int, int], Allowance]:
-    """Each person's allowance at each quiz (``quizzes``: by module id), counted from the given cycle starts (two
-    queries: attempts, extra attempts)."""
+    """Each person's allowance at each quiz (``quizzes``: by module id), counted from the given cycle starts (one
+    query: attempts and extra attempts)."""
     ids = sorted(set(person_ids))
     module_ids = list(quizzes)
     if not ids or not module_ids:
         return {}
     counted_from = _starts(ids, module_ids, starts)
-    attempts = _attempts(ids, module_ids, quizzes, counted_from)
-    extras = _extra_attempts(ids, module_ids, counted_from)
+    attempts, extras = _attempts_and_extras(ids, module_ids, quizzes, counted_from)
     result = {}
     for person_id in ids:
         for module_id, quiz in quizzes.items():
             key = (person_id, module_id)
-            result[key] = _allowance(quiz, attempts.get(key), extras.get(key, 0))
+            granted = extras.get(key)
+            result[key] = _allowance(quiz, attempts.get(key), granted.count if granted else 0)
     return result
 
 
@@ -273,23 +274,18 @@ def _latest_completions(
     }
 
 
-def _review_versions(module_ids: list[int]) -> dict[int, list[int]]:
-    """The versions that require review, by module id (content: one row per such version)."""
-    reviews: dict[int, list[int]] = defaultdict(list)
-    for module_id, version_id in db.session.execute(
-        sa.select(ModuleVersion.module_id, ModuleVersion.id).where(
-            ModuleVersion.module_id.in_(module_ids), ModuleVersion.requires_review.is_(True)
-        )
-    ):
-        reviews[module_id].append(version_id)
-    return reviews
+@dataclass(frozen=True)
+class _Granted:
+    count: int
+    last_at: dt.datetime | None
 
 
-def _attempts(
+def _attempts_and_extras(
     person_ids: list[int], module_ids: list[int], quizzes: Mapping[int, QuizRule], starts: sa.CTE | None
-) -> dict[tuple[int, int], _Attempts]:
-    """Submitted attempts in the cycle: how many, whether one passed the current quiz (same content hash), the
-    best score and the last submission (one row per person and module)."""
+) -> tuple[dict[tuple[int, int], _Attempts], dict[tuple[int, int], _Granted]]:
+    """In one statement (two grouped selects, UNION ALL): the submitted attempts in the cycle (how many,
+    whether one passed the current quiz (same content hash), the best score, the last submission) and the
+    extra attempts granted in the cycle (how many, the last), each one row per person and module."""
     keys, counted = _counted(
         sa.select(QuizAttempt.person_id, QuizAttempt.module_id),
         starts,
@@ -307,8 +303,9 @@ def _attempts(
         if hashes
         else sa.false()
     )
-    query = (
+    tried = (
         keys.add_columns(
+            sa.literal("attempts").label("kind"),
             sa.func.sum(sa.case((counted, 1), else_=0)).label("used"),
             sa.func.max(sa.case((passing, 1), else_=0)).label("passed"),
             sa.func.max(sa.case((counted, QuizAttempt.score))).label("best"),
@@ -321,19 +318,33 @@ def _attempts(
         )
         .group_by(QuizAttempt.person_id, QuizAttempt.module_id)
     )
-    return {
-        (row.person_id, row.module_id): _Attempts(
-            used=row.used or 0, passed=bool(row.passed), best_score=row.best, last_at=row.last
+    grants = sa.select(ExtraAttempt.person_id, ExtraAttempt.module_id)
+    grants, granted_in_cycle = _counted(
+        grants, starts, ExtraAttempt.person_id, ExtraAttempt.module_id, ExtraAttempt.granted_at
+    )
+    granted = (
+        grants.add_columns(
+            sa.literal("extras"),
+            sa.func.count(),
+            sa.literal(0),
+            sa.cast(sa.null(), sa.Integer),
+            sa.func.max(ExtraAttempt.granted_at),
         )
-        for row in db.session.execute(query)
-    }
-
-
-def _extra_attempts(person_ids: list[int], module_ids: list[int], starts: sa.CTE | None) -> dict[tuple[int, int], int]:
-    """Extra attempts granted in the cycle (one row per person and module)."""
-    query = sa.select(ExtraAttempt.person_id, ExtraAttempt.module_id, sa.func.count().label("extra"))
-    query, counted = _counted(query, starts, ExtraAttempt.person_id, ExtraAttempt.module_id, ExtraAttempt.granted_at)
-    query = query.where(
-        ExtraAttempt.person_id.in_(person_ids), ExtraAttempt.module_id.in_(module_ids), counted
-    ).group_by(ExtraAttempt.person_id, ExtraAttempt.module_id)
-    return {(row.person_id, row.module_id): row.extra for row in db.session.execute(query)}
+        .where(ExtraAttempt.person_id.in_(person_ids), ExtraAttempt.module_id.in_(module_ids), granted_in_cycle)
+        .group_by(ExtraAttempt.person_id, ExtraAttempt.module_id)
+    )
+    attempts: dict[tuple[int, int], _Attempts] = {}
+    extras: dict[tuple[int, int], _Granted] = {}
+    both = sa.union_all(tried, granted).subquery()
+    last = sa.type_coerce(both.c.last, UTCDateTime())
+    rows = db.session.execute(
+        sa.select(both.c.person_id, both.c.module_id, both.c.kind, both.c.used, both.c.passed, both.c.best, last)
+    )
+    for person_id, module_id, kind, used, passed, best, last_at in rows:
+        if kind == "attempts":
+            attempts[(person_id, module_id)] = _Attempts(
+                used=used or 0, passed=bool(passed), best_score=best, last_at=last_at
+            )
+        else:
+            extras[(person_id, module_id)] = _Granted(count=used, last_at=last_at)
+    return attempts, extras

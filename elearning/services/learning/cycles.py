@@ -22,7 +22,8 @@ from sqlalchemy.orm import aliased
 
 from elearning import clock
 from elearning.extensions import db
-from elearning.models import Certificate, Track, TrackAssignment, TrackModule
+from elearning.models import Certificate, Track, TrackAssignment
+from elearning.services.catalog import cache
 
 
 @dataclass(frozen=True)
@@ -78,55 +79,49 @@ def is_valid_on(certificate: Certificate, day: dt.date) -> bool:
 
 
 def track_cycles(person_id: int, day: dt.date) -> list[TrackCycle]:
-    """The person's open track assignments with their cycle state, in track order (three queries)."""
+    """The person's open track assignments with their cycle state, in track order (one query)."""
     return track_cycles_for([person_id], day)[person_id]
 
 
 def track_cycles_for(person_ids: Iterable[int], day: dt.date) -> dict[int, list[TrackCycle]]:
     """Each person's open track assignments with their cycle state, in track order, by person id.
 
-    Three queries whatever the number of people, tracks and certificates: the assignments, the tracks'
-    modules, and of each person's certificates of a track only those the cycle needs (the latest one, and those
-    not expired on ``day``, among which the one valid today).
+    One query whatever the number of people, tracks and certificates: the assignments, each with the person's
+    certificates of the track that the cycle needs (the latest one, and those not expired on ``day``, among
+    which the one valid today); the tracks' modules come from the content catalog.
     """
     ids = sorted(set(person_ids))
     result: dict[int, list[TrackCycle]] = {person_id: [] for person_id in ids}
     if not ids:
         return result
-    rows = db.session.execute(
-        sa.select(TrackAssignment, Track)
-        .join(Track, Track.id == TrackAssignment.track_id)
-        .where(TrackAssignment.person_id.in_(ids), TrackAssignment.ended_on.is_(None), Track.retired_at.is_(None))
-        .order_by(TrackAssignment.person_id, Track.id)
-    ).all()
-    track_ids = sorted({track.id for _assignment, track in rows})
-    modules: dict[int, list[int]] = defaultdict(list)
-    for track_id, module_id in db.session.execute(
-        sa.select(TrackModule.track_id, TrackModule.module_id)
-        .where(TrackModule.track_id.in_(track_ids))
-        .order_by(TrackModule.track_id, TrackModule.position)
-    ):
-        modules[track_id].append(module_id)
     same_track = aliased(Certificate)
     latest_cycle = (
         sa.select(sa.func.max(same_track.cycle))
         .where(same_track.person_id == Certificate.person_id, same_track.track_id == Certificate.track_id)
         .scalar_subquery()
     )
-    certificates: dict[tuple[int, int], list[Certificate]] = defaultdict(list)
-    for certificate in db.session.scalars(
-        sa.select(Certificate)
-        .where(
-            Certificate.person_id.in_(ids),
-            Certificate.track_id.in_(track_ids),
-            sa.or_(Certificate.expires_on > day, Certificate.cycle == latest_cycle),
-        )
-        .order_by(Certificate.person_id, Certificate.track_id, Certificate.cycle)
-    ):
-        certificates[(certificate.person_id, certificate.track_id)].append(certificate)
-    for assignment, track in rows:
+    needed = sa.and_(
+        Certificate.person_id == TrackAssignment.person_id,
+        Certificate.track_id == TrackAssignment.track_id,
+        sa.or_(Certificate.expires_on > day, Certificate.cycle == latest_cycle),
+    )
+    rows = db.session.execute(
+        sa.select(TrackAssignment, Track, Certificate)
+        .join(Track, Track.id == TrackAssignment.track_id)
+        .outerjoin(Certificate, needed)
+        .where(TrackAssignment.person_id.in_(ids), TrackAssignment.ended_on.is_(None), Track.retired_at.is_(None))
+        .order_by(TrackAssignment.person_id, Track.id, Certificate.cycle)
+    ).all()
+    track_modules = cache.catalog().track_modules
+    assignments: dict[int, tuple[TrackAssignment, Track]] = {}
+    certificates: dict[int, list[Certificate]] = defaultdict(list)
+    for assignment, track, certificate in rows:
+        assignments[assignment.id] = (assignment, track)
+        if certificate is not None:
+            certificates[assignment.id].append(certificate)
+    for assignment_id, (assignment, track) in assignments.items():
         result[assignment.person_id].append(
-            _cycle(assignment, track, tuple(modules[track.id]), certificates[(assignment.person_id, track.id)], day)
+            _cycle(assignment, track, track_modules.get(track.id, ()), certificates[assignment_id], day)
         )
     return result
 

@@ -96,12 +96,24 @@ class TrackItem:
     done: bool
 
 
-def track_progress(person_id: int, refs: Mapping[int, lookup.ModuleRef], cycle: cycles.TrackCycle) -> list[TrackItem]:
+def counts_from_the_track(cycle: cycles.TrackCycle, starts: Mapping[int, dt.datetime]) -> bool:
+    """Whether progress counted from the modules' own cycle starts (:func:`cycles.module_starts`) is the
+    track's progress too: every module of the track starts where the track does (one open track, or tracks
+    that started together)."""
+    return all(starts.get(module_id) == cycle.start for module_id in cycle.module_ids)
+
+
+def track_progress(
+    person_id: int,
+    refs: Mapping[int, lookup.ModuleRef],
+    cycle: cycles.TrackCycle,
+    known: Mapping[int, ModuleProgress] | None = None,
+) -> list[TrackItem]:
     """The track's modules (those still active), in order, with the learner's progress counted from the
-    cycle's start (seven queries)."""
+    cycle's start: ``known`` when the caller holds it counted from there (no query), else three queries."""
     own = [refs[module_id] for module_id in cycle.module_ids if module_id in refs]
     since = dict.fromkeys(cycle.module_ids, cycle.start) if cycle.start is not None else {}
-    by_module = for_learner(person_id, own, since=since)
+    by_module = known if known is not None else for_learner(person_id, own, since=since)
     items = []
     for ref in own:
         item = by_module[ref.module.id]
@@ -136,11 +148,15 @@ def for_learner(
     return result
 
 
-def record_view(person: Person, ref: lookup.ModuleRef, section: SectionEntry) -> bool:
-    """Record that ``person`` read ``section`` today; idempotent. Returns whether this was today's first view.
+def record_view(person: Person, ref: lookup.ModuleRef, section: SectionEntry, *, already_viewed: bool = False) -> bool:
+    """Record that ``person`` read ``section``; True when this call recorded a view. The caller commits.
 
-    Today's view already recorded: nothing is written and no lock is taken (a read). Otherwise the insert
-    happens under the learner's lock (it may complete the module). The caller commits."""
+    A section is recorded once per cycle and content: when the caller knows it was viewed already in the
+    current cycle with this content (``already_viewed``, from the learner's progress), or today's view exists,
+    nothing is written and no lock is taken. Otherwise the insert happens under the learner's lock (it may
+    complete the module)."""
+    if already_viewed:
+        return False
     key = {
         "person_id": person.id,
         "module_id": ref.module.id,

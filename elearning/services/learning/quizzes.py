@@ -209,15 +209,21 @@ def _orders(quiz: QuizEntry, seed: str) -> tuple[list[str], dict[str, list[str]]
 
 
 def start_or_continue(person: Person, ref: lookup.ModuleRef, quiz: QuizEntry) -> QuizStart:
-    """The learner's open attempt at the module's current quiz, started when there is none.
+    """The learner's open attempt at the module's current quiz, started when there is none and the quiz is
+    not passed yet.
 
-    An open attempt on a superseded version is discarded (never counted). When every allowed attempt was used
-    without a pass, the result holds no attempt (the discarded one stays discarded). Two tabs opening at once
-    share one attempt (the learner's lock, and a unique index on open attempts). The caller commits.
+    An open attempt on a superseded version is discarded (never counted). When the quiz is passed and no
+    attempt is open, or every allowed attempt was used without a pass, the result holds no attempt (its
+    allowance says which; a discarded one stays discarded). Two tabs opening at once share one attempt (the
+    learner's lock, and a unique index on open attempts). Reads three statements when nothing is to write.
+    The caller commits.
     """
     current = open_attempt_of(person.id, ref.module.id)
+    state = allowance(person.id, ref.module.id, quiz)
     if current is not None and current.quiz_id == quiz.id:
-        return QuizStart(current, allowance(person.id, ref.module.id, quiz))
+        return QuizStart(current, state)
+    if current is None and (state.passed or state.exhausted):
+        return QuizStart(None, state)
     lock_learner(person.id)
     current = open_attempt_of(person.id, ref.module.id)  # again, under the lock
     if current is not None and current.quiz_id == quiz.id:

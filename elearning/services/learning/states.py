@@ -79,6 +79,8 @@ class ModuleState:
     #: The best score and the last submission among the module's attempts in the cycle (any quiz version).
     best_score: int | None
     last_attempt_at: dt.datetime | None
+    #: The last extra attempt granted in the cycle (None: none granted).
+    last_granted_at: dt.datetime | None = None
 
     @property
     def viewed_count(self) -> int:

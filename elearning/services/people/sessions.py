@@ -43,23 +43,26 @@ def open_session(person: Person) -> tuple[str, WebSession]:
     return token, row
 
 
-def resume_session(token: str, lifetimes: Lifetimes) -> tuple[WebSession, Person] | None:
+def resume_session(
+    token: str, lifetimes: Lifetimes, *, also: sa.ColumnElement[Any] | None = None
+) -> tuple[WebSession, Person, Any] | None:
     """The live session and person behind a cookie value, or None (unknown, revoked, expired, deactivated).
 
     Touches ``last_seen_at`` when it is older than :data:`TOUCH_INTERVAL` (at most once a minute, so most
-    requests only read); the request commits it.
+    requests only read); the request commits it. ``also`` is a column read in the same statement (the web
+    layer reads the content revision this way), returned third.
     """
     if not token or len(token) > 100:
         return None
     query = (
-        sa.select(WebSession, Person)
+        sa.select(WebSession, Person, also if also is not None else sa.null())
         .join(Person, Person.id == WebSession.person_id)
         .where(WebSession.token_hash == _hash(token))
     )
     found = db.session.execute(query).first()
     if found is None:
         return None
-    row, person = found
+    row, person, extra = found
     now = clock.now()
     if (
         row.revoked_at is not None
@@ -73,9 +76,9 @@ def resume_session(token: str, lifetimes: Lifetimes) -> tuple[WebSession, Person
         found = db.session.execute(query).first()
         if found is None:
             return None
-        row, person = found
+        row, person, extra = found
         row.last_seen_at = now
-    return row, person
+    return row, person, extra
 
 
 def revoke(row: WebSession) -> None:

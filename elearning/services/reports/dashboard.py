@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
-from elearning.extensions import db
-from elearning.models import Certificate, ExtraAttempt, Person
+from elearning.models import Certificate, Person
 from elearning.services.catalog import lookup
 from elearning.services.certification import register, revocation
-from elearning.services.learning import cycles, progress, quizzes
+from elearning.services.learning import cycles, progress
 
 
 @dataclass(frozen=True)
@@ -48,36 +45,30 @@ class LearnerDashboard:
 
 
 def _grant_notices(
-    person: Person, refs: dict[int, lookup.ModuleRef], starts: dict[int, dt.datetime]
+    refs: dict[int, lookup.ModuleRef], module_progress: dict[int, progress.ModuleProgress]
 ) -> list[GrantNotice]:
     """Extra attempts granted in the current cycle, at quizzes not passed yet: the latest grant per module."""
-    latest: dict[int, dt.datetime] = {}
-    for module_id, granted_at in db.session.execute(
-        sa.select(ExtraAttempt.module_id, sa.func.max(ExtraAttempt.granted_at))
-        .where(ExtraAttempt.person_id == person.id)
-        .group_by(ExtraAttempt.module_id)
-    ):
-        start = starts.get(module_id)
-        if module_id in refs and (start is None or granted_at >= start):
-            latest[module_id] = granted_at
-    notices = []
-    for module_id, granted_at in sorted(latest.items(), key=lambda item: item[1], reverse=True):
-        ref = refs[module_id]
-        quiz = lookup.quiz_of(ref.version)  # one per module granted (bounded by the content, not the data)
-        if quiz is not None and not quizzes.allowance(person.id, module_id, quiz, starts.get(module_id)).passed:
-            notices.append(GrantNotice(ref, granted_at))
-    return notices
+    notices = [
+        GrantNotice(refs[module_id], item.state.last_granted_at)
+        for module_id, item in module_progress.items()
+        if item.state.last_granted_at is not None
+        and item.state.allowance is not None
+        and not item.state.allowance.passed
+    ]
+    return sorted(notices, key=lambda notice: notice.granted_at, reverse=True)
 
 
 def learner_dashboard(person: Person, day: dt.date) -> LearnerDashboard:
-    """A fixed number of queries for a given number of tracks (they come from the content, not the data)."""
+    """A fixed number of queries: the track cycles, the progress, the certificates (and the progress again for a
+    track whose modules started their cycle elsewhere: only with several tracks, bounded by the content)."""
     board = LearnerDashboard()
     refs = {ref.module.id: ref for ref in lookup.active_modules()}
     track_cycles = cycles.track_cycles(person.id, day)
     starts = cycles.module_starts(track_cycles)
     module_progress = progress.for_learner(person.id, refs.values(), since=starts)
     for cycle in track_cycles:
-        items = progress.track_progress(person.id, refs, cycle)
+        known = module_progress if progress.counts_from_the_track(cycle, starts) else None
+        items = progress.track_progress(person.id, refs, cycle, known)
         pending = next((item.ref for item in items if not item.done), None)
         track = TrackProgress(
             cycle=cycle,
@@ -90,7 +81,7 @@ def learner_dashboard(person: Person, day: dt.date) -> LearnerDashboard:
         if cycle.renewing and cycle.latest is not None and cycle.latest.revoked_at is None:
             board.renewals.append(track)
     board.to_review = [(refs[module_id], item) for module_id, item in module_progress.items() if item.state.to_review]
-    board.grants = _grant_notices(person, refs, starts)
+    board.grants = _grant_notices(refs, module_progress)
     board.certificates = [
         (certificate, cycles.status_on(certificate, day))
         for certificate in register.certificates_of(person.id)

@@ -69,13 +69,13 @@ def _render_account(
 ) -> tuple[str, int]:
     person = signed_in_person()
     language_form = language_form or LanguageForm(language=person.preferred_language)
-    today = clock.today()
+    organization, teams = history.affiliation_of(person.id, clock.today())
     return (
         render_template(
             "auth/account.html",
             person=person,
-            organization=history.organization_of(person.id, today),
-            teams=history.teams_of(person.id, today),
+            organization=organization,
+            teams=teams,
             viewer=current_viewer(),
             password_form=password_form or PasswordChangeForm(),
             language_form=language_form,

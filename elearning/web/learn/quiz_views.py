@@ -38,7 +38,7 @@ def _raw_answers() -> dict[str, list[str]]:
     }
 
 
-def _render_form(ref, quiz, attempt: QuizAttempt, *, answers=None, error=None, status: int = 200):
+def _render_form(ref, quiz, attempt: QuizAttempt, *, allowance=None, answers=None, error=None, status: int = 200):
     person = signed_in_person()
     return (
         render_template(
@@ -48,7 +48,7 @@ def _render_form(ref, quiz, attempt: QuizAttempt, *, answers=None, error=None, s
             attempt=attempt,
             questions=quizzes.shown_questions(attempt),
             answers=answers if answers is not None else attempt.answers,
-            allowance=quizzes.allowance(person.id, ref.module.id, quiz),
+            allowance=allowance or quizzes.allowance(person.id, ref.module.id, quiz),
             error=error,
         ),
         status,
@@ -61,18 +61,17 @@ def quiz(slug: str) -> Response | tuple[str, int]:
     person = signed_in_person()
     ref = find_module_or_404(slug)
     quiz = _quiz_or_404(ref)
-    state = quizzes.allowance(person.id, ref.module.id, quiz)
-    if state.passed and quizzes.open_attempt_of(person.id, ref.module.id) is None:
+    started = quizzes.start_or_continue(person, ref, quiz)
+    if started.attempt is None and started.allowance.passed:
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return render_template("learn/quiz_done.html", ref=ref, attempts=latest), 200
-    started = quizzes.start_or_continue(person, ref, quiz)
     if started.attempt is None:  # no attempt left (an open attempt on an old version stays discarded)
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return (
             render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=started.allowance),
             200,
         )
-    return _render_form(ref, quiz, started.attempt)
+    return _render_form(ref, quiz, started.attempt, allowance=started.allowance)
 
 
 @blueprint.post("/modules/<slug>/quiz")

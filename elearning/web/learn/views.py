@@ -56,10 +56,11 @@ def section(slug: str, section_slug: str) -> str:
     current = next((s for s in item.sections if s.slug == section_slug), None)
     if current is None:
         abort(404)
-    progress.record_view(person, ref, current)
-    item.viewed.add(current.slug)
-    if item.completion is None:
-        settle(person, ref)
+    # Only a new view can complete the module: whoever writes last settles (see services.transactions).
+    if progress.record_view(person, ref, current, already_viewed=current.slug in item.viewed):
+        item.viewed.add(current.slug)
+        if item.completion is None:
+            settle(person, ref)
     index = item.sections.index(current)
     return render_template(
         "learn/section.html",

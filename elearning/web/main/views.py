@@ -18,11 +18,12 @@ blueprint = Blueprint("main", __name__)
 def dashboard() -> str:
     person = signed_in_person()
     today = clock.today()
+    organization, teams = history.affiliation_of(person.id, today)
     return render_template(
         "main/dashboard.html",
         person=person,
-        organization=history.organization_of(person.id, today),
-        teams=history.teams_of(person.id, today),
+        organization=organization,
+        teams=teams,
         viewer=current_viewer(),
         board=learner_dashboard(person, today),
     )

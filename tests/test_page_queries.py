@@ -1,0 +1,84 @@
+"""Statements per request of every learner page hold their budgets (docs/performance.md), for a newcomer and
+for a learner with three certificates, renewals and many attempts: the same count for both.
+
+Counted once warm: the process reads the content once per content revision (the first request after a sync
+pays for it; see :mod:`elearning.services.catalog.cache`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from elearning.extensions import db
+from tests.factories import PASSWORD, make_org, make_person
+from tests.quiz_helpers import post_answers, read_quiz_form
+from tests.test_certificates import DAY, LEARNER, _certificates, complete_core_track
+from tests.test_quizzes import WRONG
+from tests.web import signed_in_client
+
+#: Page -> (path, statements allowed per request).
+BUDGETS = {
+    "section": ("/modules/mise-en-contexte/constats", 6),
+    "module": ("/modules/mise-en-contexte", 8),
+    "quiz form": ("/modules/mise-en-contexte/quiz", 8),
+    "dashboard": ("/", 8),
+}
+NEWCOMER = "newcomer@example.org"
+
+
+@pytest.fixture
+def learners(app: Flask, content_root: Path, clock: Any) -> dict[str, FlaskClient]:
+    """A newcomer, and a learner with three core-track certificates (two renewals), failed attempts in each
+    cycle and an open attempt."""
+    with app.app_context():
+        org = make_org("CJQ")
+        make_person(email=LEARNER, org=org)
+        make_person(email=NEWCOMER, org=org)
+        db.session.commit()
+    for cycle in range(3):
+        if cycle:
+            expires = _certificates(app)[-1].expires_on
+            clock.set(dt.datetime.combine(expires - 30 * DAY, dt.time(16), tzinfo=dt.UTC))
+        complete_core_track(signed_in_client(app, LEARNER, PASSWORD), fail_first=True)
+    assert len(_certificates(app)) == 3
+    expires = _certificates(app)[-1].expires_on
+    clock.set(dt.datetime.combine(expires - 30 * DAY, dt.time(16), tzinfo=dt.UTC))  # a fourth cycle open
+    veteran = signed_in_client(app, LEARNER, PASSWORD)
+    form = read_quiz_form(veteran.get("/modules/mise-en-contexte/quiz").get_data(as_text=True))
+    assert post_answers(veteran, form, WRONG).status_code == 302
+    return {"newcomer": signed_in_client(app, NEWCOMER, PASSWORD), "veteran": veteran}
+
+
+def _statements(client: FlaskClient, path: str, count_queries: Callable[[], Any]) -> int:
+    assert client.get(path).status_code == 200  # warm, and today's views written
+    with count_queries() as counter:
+        assert client.get(path).status_code == 200
+    return counter.count
+
+
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_learner_pages_hold_their_statement_budgets(
+    learners: dict[str, FlaskClient], count_queries: Callable[[], Any], page: str
+) -> None:
+    path, budget = BUDGETS[page]
+    counts = {name: _statements(client, path, count_queries) for name, client in learners.items()}
+    assert counts["newcomer"] == counts["veteran"], counts
+    assert counts["veteran"] <= budget, f"{page}: {counts['veteran']} statements, budget {budget}"
+
+
+def test_verification_holds_its_budget(
+    app: Flask, learners: dict[str, FlaskClient], count_queries: Callable[[], Any]
+) -> None:
+    code = _certificates(app)[-1].code
+    anonymous = app.test_client()
+    assert anonymous.get(f"/verify/{code}").status_code == 200
+    with count_queries() as counter:
+        assert anonymous.get(f"/verify/{code}").status_code == 200
+    assert counter.count <= 2, counter.statements
