@@ -7,7 +7,9 @@ below run them for one organization or person.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -153,10 +155,13 @@ class Standing:
     teams: tuple[tuple[int, int, str], ...]
 
 
-def standing_of(person_id: int, day: dt.date) -> Standing:
-    """The roles and teams a person held on ``day``, in one query. A deactivated person holds none; a
-    designation counts only in the organization the person belonged to."""
-    cutoff = clock.get_clock().start_of_day(day + dt.timedelta(days=1))
+@functools.cache
+def _standing_statement() -> sa.CompoundSelect[str, int | None, int | None]:
+    """:func:`standing_of`'s statement, built once per process (it runs on every request; building it each
+    time cost more than running it): parameters ``person_id``, ``day`` and ``cutoff``."""
+    person_id = sa.bindparam("person_id", type_=sa.Integer)
+    day = cast(dt.date, sa.bindparam("day", type_=sa.Date))
+    cutoff = sa.bindparam("cutoff", type_=Person.__table__.c.deactivated_at.type)
     active = sa.exists().where(
         Person.id == person_id, sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
     )
@@ -167,9 +172,8 @@ def standing_of(person_id: int, day: dt.date) -> Standing:
     def no_id() -> sa.ColumnElement[int]:
         return sa.cast(sa.null(), sa.Integer)  # typed: PostgreSQL unions NULL as text otherwise
 
-    no_team = no_id().label("team")
-    facts: sa.CompoundSelect[str, int | None, int | None] = sa.union_all(
-        sa.select(sa.literal(Role.WORKER.value).label("role"), Membership.organization_id.label("org"), no_team).where(
+    return sa.union_all(
+        sa.select(sa.literal(Role.WORKER.value).label("role"), Membership.organization_id.label("org"), no_id()).where(
             Membership.person_id == person_id, Membership.holds_on(day), active
         ),
         sa.select(sa.literal(Role.PIVOT.value), PivotDesignation.organization_id, no_id()).where(
@@ -188,9 +192,16 @@ def standing_of(person_id: int, day: dt.date) -> Standing:
         .join(Team, Team.id == TeamMembership.team_id)
         .where(TeamMembership.person_id == person_id, TeamMembership.holds_on(day), Team.archived_at.is_(None), active),
     )
+
+
+def standing_of(person_id: int, day: dt.date) -> Standing:
+    """The roles and teams a person held on ``day``, in one query. A deactivated person holds none; a
+    designation counts only in the organization the person belonged to."""
+    cutoff = clock.get_clock().start_of_day(day + dt.timedelta(days=1))
+    parameters = {"person_id": person_id, "day": day, "cutoff": cutoff}
     roles: dict[Role, set[int]] = {}
     teams: list[tuple[int, int, str]] = []
-    for kind, organization_id, team_id in db.session.execute(facts):
+    for kind, organization_id, team_id in db.session.execute(_standing_statement(), parameters):
         if kind.startswith(TEAM_PREFIX) and team_id is not None and organization_id is not None:
             teams.append((team_id, organization_id, kind[len(TEAM_PREFIX) :]))
             continue

@@ -9,6 +9,7 @@ is needed by another process: each keeps its own copy.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
@@ -75,10 +76,16 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(KNOWN_REVISION, None)
 
 
+@functools.cache
 def token_column() -> sa.ColumnElement[str | None]:
     """The newest content revision's token, as a column another statement can read along (the sign-in
     session's lookup does, so that most requests spend no statement on the content)."""
     return sa.select(ContentRevision.token).order_by(ContentRevision.id.desc()).limit(1).scalar_subquery()
+
+
+@functools.cache
+def _token_statement() -> sa.Select[str | None]:
+    return sa.select(token_column())
 
 
 def remember_token(token: str | None) -> None:
@@ -92,7 +99,7 @@ def current_token() -> str:
     known = db.session().info.get(KNOWN_REVISION)
     if isinstance(known, str):
         return known
-    token = db.session.scalar(sa.select(token_column()))
+    token = db.session.scalar(_token_statement())
     return token or ""
 
 

@@ -12,6 +12,7 @@ that contain it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,17 +84,10 @@ def track_cycles(person_id: int, day: dt.date) -> list[TrackCycle]:
     return track_cycles_for([person_id], day)[person_id]
 
 
-def track_cycles_for(person_ids: Iterable[int], day: dt.date) -> dict[int, list[TrackCycle]]:
-    """Each person's open track assignments with their cycle state, in track order, by person id.
-
-    One query whatever the number of people, tracks and certificates: the assignments, each with the person's
-    certificates of the track that the cycle needs (the latest one, and those not expired on ``day``, among
-    which the one valid today); the tracks' modules come from the content catalog.
-    """
-    ids = sorted(set(person_ids))
-    result: dict[int, list[TrackCycle]] = {person_id: [] for person_id in ids}
-    if not ids:
-        return result
+@functools.cache
+def _cycles_statement() -> sa.Select[TrackAssignment, Track, Certificate]:
+    """:func:`track_cycles_for`'s statement, built once per process (parameters ``person_ids``, ``day``)."""
+    day = sa.bindparam("day", type_=sa.Date)
     same_track = aliased(Certificate)
     latest_cycle = (
         sa.select(sa.func.max(same_track.cycle))
@@ -105,13 +99,31 @@ def track_cycles_for(person_ids: Iterable[int], day: dt.date) -> dict[int, list[
         Certificate.track_id == TrackAssignment.track_id,
         sa.or_(Certificate.expires_on > day, Certificate.cycle == latest_cycle),
     )
-    rows = db.session.execute(
+    return (
         sa.select(TrackAssignment, Track, Certificate)
         .join(Track, Track.id == TrackAssignment.track_id)
         .outerjoin(Certificate, needed)
-        .where(TrackAssignment.person_id.in_(ids), TrackAssignment.ended_on.is_(None), Track.retired_at.is_(None))
+        .where(
+            TrackAssignment.person_id.in_(sa.bindparam("person_ids", expanding=True)),
+            TrackAssignment.ended_on.is_(None),
+            Track.retired_at.is_(None),
+        )
         .order_by(TrackAssignment.person_id, Track.id, Certificate.cycle)
-    ).all()
+    )
+
+
+def track_cycles_for(person_ids: Iterable[int], day: dt.date) -> dict[int, list[TrackCycle]]:
+    """Each person's open track assignments with their cycle state, in track order, by person id.
+
+    One query whatever the number of people, tracks and certificates: the assignments, each with the person's
+    certificates of the track that the cycle needs (the latest one, and those not expired on ``day``, among
+    which the one valid today); the tracks' modules come from the content catalog.
+    """
+    ids = sorted(set(person_ids))
+    result: dict[int, list[TrackCycle]] = {person_id: [] for person_id in ids}
+    if not ids:
+        return result
+    rows = db.session.execute(_cycles_statement(), {"person_ids": ids, "day": day}).all()
     track_modules = cache.catalog().track_modules
     assignments: dict[int, tuple[TrackAssignment, Track]] = {}
     certificates: dict[int, list[Certificate]] = defaultdict(list)

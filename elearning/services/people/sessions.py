@@ -43,6 +43,24 @@ def open_session(person: Person) -> tuple[str, WebSession]:
     return token, row
 
 
+_statements: dict[int, sa.Select[WebSession, Person, Any]] = {}
+
+
+def _session_statement(also: sa.ColumnElement[Any] | None) -> sa.Select[WebSession, Person, Any]:
+    """The session lookup, built once per process for each ``also`` column (parameter ``token_hash``); the
+    callers pass the same column object every time (see :func:`elearning.services.catalog.cache.token_column`)."""
+    key = id(also)
+    statement = _statements.get(key)
+    if statement is None:
+        statement = (
+            sa.select(WebSession, Person, also if also is not None else sa.null())
+            .join(Person, Person.id == WebSession.person_id)
+            .where(WebSession.token_hash == sa.bindparam("token_hash", type_=sa.String))
+        )
+        _statements[key] = statement
+    return statement
+
+
 def resume_session(
     token: str, lifetimes: Lifetimes, *, also: sa.ColumnElement[Any] | None = None
 ) -> tuple[WebSession, Person, Any] | None:
@@ -54,12 +72,9 @@ def resume_session(
     """
     if not token or len(token) > 100:
         return None
-    query = (
-        sa.select(WebSession, Person, also if also is not None else sa.null())
-        .join(Person, Person.id == WebSession.person_id)
-        .where(WebSession.token_hash == _hash(token))
-    )
-    found = db.session.execute(query).first()
+    query = _session_statement(also)
+    parameters = {"token_hash": _hash(token)}
+    found = db.session.execute(query, parameters).first()
     if found is None:
         return None
     row, person, extra = found
@@ -73,7 +88,7 @@ def resume_session(
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
         transactions.begin_writing()  # what was read is read again under the write lock
-        found = db.session.execute(query).first()
+        found = db.session.execute(query, parameters).first()
         if found is None:
             return None
         row, person, extra = found
