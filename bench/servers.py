@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from bench import client
 from bench.stats import ProcessKey, ProcStat, WrkResult, is_other_database_backend, parse_proc_stat, parse_wrk_output
+from elearning.config import ENVIRONMENT_SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -26,32 +27,6 @@ DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 SECRET_KEY = "bench-secret-key-long-enough-for-production-0123456789"  # noqa: S105 (a throwaway database)
 STARTUP_S = 30
 STOP_S = 15
-
-#: Settings read by ``elearning.config.load_settings``: the servers get exactly the ones the benchmark sets,
-#: never a value left in the environment of whoever runs it.
-APP_SETTINGS = (
-    "ELEARNING_ENV",
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "PUBLIC_BASE_URL",
-    "TIMEZONE",
-    "TRUSTED_PROXY_COUNT",
-    "ELEARNING_ROOT",
-    "CONTENT_DIR",
-    "INSTANCE_PATH",
-    "PASSWORD_HASH_PROFILE",
-    "SESSION_IDLE_MINUTES",
-    "SESSION_ABSOLUTE_HOURS",
-    "COOKIE_SECURE",
-    "RATELIMIT_ENABLED",
-    "RATELIMIT_STORAGE_URI",
-    "RATELIMIT_KEY_PREFIX",
-    "RENEWAL_WINDOW_DAYS",
-    "TESTING",
-    "GUNICORN_BIND",
-    "GUNICORN_WORKERS",
-    "FORWARDED_ALLOW_IPS",
-)
 
 
 class BenchError(RuntimeError):
@@ -109,7 +84,7 @@ def fresh_database(kind: str, folder: Path, postgres_url: str = DEFAULT_POSTGRES
 
 def server_environment(database_url: str, folder: Path, base_url: str) -> dict[str, str]:
     """The environment of the commands and servers: production settings, rate limits off, nothing inherited."""
-    env = {name: value for name, value in os.environ.items() if name not in APP_SETTINGS}
+    env = {name: value for name, value in os.environ.items() if name not in ENVIRONMENT_SETTINGS}
     env.update(app_settings(database_url, folder, base_url))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env

@@ -26,6 +26,28 @@ CONFIG_ERROR_EXIT = 3
 ENVIRONMENTS = ("development", "test", "production")
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL")
 MIN_SECRET_KEY_LENGTH = 32
+#: Every environment variable the application reads (README, "Settings"): a server started for tests or a
+#: benchmark gets exactly the ones it sets, never a value left in the environment of whoever runs it.
+ENVIRONMENT_SETTINGS = (
+    "ELEARNING_ENV",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "PUBLIC_BASE_URL",
+    "TIMEZONE",
+    "TRUSTED_PROXY_COUNT",
+    "ELEARNING_ROOT",
+    "CONTENT_DIR",
+    "INSTANCE_PATH",
+    "PASSWORD_HASH_PROFILE",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS",
+    "COOKIE_SECURE",
+    "RATELIMIT_ENABLED",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_KEY_PREFIX",
+    "RENEWAL_WINDOW_DAYS",
+    "TESTING",
+)
 
 
 class ConfigError(Exception):

@@ -24,6 +24,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Playwright
 
+from elearning.config import ENVIRONMENT_SETTINGS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -37,28 +39,6 @@ CHROMIUM_ARGS = (
 )
 SECRET = "browser-test-secret-key-that-is-long-enough-0123456789"
 STARTUP_SECONDS = 30
-
-#: Settings read by :func:`elearning.config.load_settings`: the server gets exactly the ones given here, never
-#: a value left in the environment of whoever runs the tests.
-APP_SETTINGS = (
-    "ELEARNING_ENV",
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "PUBLIC_BASE_URL",
-    "TIMEZONE",
-    "TRUSTED_PROXY_COUNT",
-    "ELEARNING_ROOT",
-    "CONTENT_DIR",
-    "INSTANCE_PATH",
-    "PASSWORD_HASH_PROFILE",
-    "SESSION_IDLE_MINUTES",
-    "SESSION_ABSOLUTE_HOURS",
-    "COOKIE_SECURE",
-    "RATELIMIT_ENABLED",
-    "RATELIMIT_STORAGE_URI",
-    "RATELIMIT_KEY_PREFIX",
-    "TESTING",
-)
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -111,7 +91,7 @@ class LiveServer:
 
 
 def server_environment(database_url: str, folder: Path, base_url: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in APP_SETTINGS}
+    env = {name: value for name, value in os.environ.items() if name not in ENVIRONMENT_SETTINGS}
     env.update(
         ELEARNING_ENV="development",
         SECRET_KEY=SECRET,
