@@ -23,6 +23,7 @@ a cycle needs), the last one reads content (the versions that require review).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVarTuple
@@ -168,27 +169,47 @@ def _allowance(quiz: QuizRule, tried: _Attempts | None, extra: int) -> Allowance
     return Allowance(used=tried.used if tried else 0, allowed=allowed, passed=tried.passed if tried else False)
 
 
-def _starts(person_ids: list[int], module_ids: list[int], starts: Starts) -> sa.CTE | None:
-    """The cycle starts that concern these people and modules, as a ``VALUES`` table the queries join (None
-    when everything counts for everyone)."""
+@dataclass(frozen=True)
+class _StartRows:
+    """The cycle starts that concern the people and modules read: how many (the statements' shape) and their
+    values (the statements' parameters)."""
+
+    count: int
+    parameters: dict[str, Any]
+
+
+def _starts(person_ids: list[int], module_ids: list[int], starts: Starts) -> _StartRows:
     people, wanted = set(person_ids), set(module_ids)
     rows = sorted(
         (person_id, module_id, start)
         for (person_id, module_id), start in starts.items()
         if person_id in people and module_id in wanted
     )
-    if not rows:
+    parameters: dict[str, Any] = {}
+    for index, (person_id, module_id, start) in enumerate(rows):
+        parameters |= {f"sp{index}": person_id, f"sm{index}": module_id, f"ss{index}": start}
+    return _StartRows(len(rows), parameters)
+
+
+def _starts_table(count: int) -> sa.CTE | None:
+    """``count`` cycle starts as a ``VALUES`` table of parameters the queries join (None when everything counts
+    for everyone)."""
+    if not count:
         return None
-    return (
-        sa.values(
-            sa.column("person_id", sa.Integer),
-            sa.column("module_id", sa.Integer),
-            sa.column("start", UTCDateTime()),
-            name="cycle_starts",
+    rows = [
+        (
+            sa.bindparam(f"sp{index}", type_=sa.Integer),
+            sa.bindparam(f"sm{index}", type_=sa.Integer),
+            sa.bindparam(f"ss{index}", type_=UTCDateTime()),
         )
-        .data(rows)
-        .cte("cycle_starts")
+        for index in range(count)
+    ]
+    columns = (
+        sa.column("person_id", sa.Integer),
+        sa.column("module_id", sa.Integer),
+        sa.column("start", UTCDateTime()),
     )
+    return sa.values(*columns, name="cycle_starts").data(rows).cte("cycle_starts")
 
 
 def _counted(
@@ -201,17 +222,28 @@ def _counted(
     return joined, sa.or_(starts.c.start.is_(None), moment >= starts.c.start)
 
 
-def _viewed(
-    person_ids: list[int], infos: list[lookup.ModuleInfo], starts: sa.CTE | None
-) -> dict[tuple[int, int], set[str]]:
-    """Slugs of the current versions' sections viewed in the cycle with the same content (one row per person
-    and module)."""
+PERSON_IDS = "person_ids"
+MODULE_IDS = "module_ids"
+VERSION_IDS = "version_ids"
+
+
+def _ids(name: str) -> sa.BindParameter[Any]:
+    return sa.bindparam(name, expanding=True)
+
+
+# The statements below are built once per process for each shape (how many cycle starts, how many quizzes) and
+# run with parameters: building them for every request cost more than running them.
+
+
+@functools.lru_cache(maxsize=64)
+def _viewed_statement(start_count: int) -> sa.Select[int, int, str]:
+    starts = _starts_table(start_count)
     query = (
         sa.select(SectionView.person_id, SectionView.module_id, SectionView.section_slug)
         .join(
             Section,
             sa.and_(
-                Section.module_version_id.in_([info.version_id for info in infos]),
+                Section.module_version_id.in_(_ids(VERSION_IDS)),
                 Section.slug == SectionView.section_slug,
                 Section.content_hash == SectionView.content_hash,
             ),
@@ -223,29 +255,35 @@ def _viewed(
     )
     query, counted = _counted(query, starts, SectionView.person_id, SectionView.module_id, SectionView.viewed_at)
     slugs = (
-        query.where(
-            SectionView.person_id.in_(person_ids),
-            SectionView.module_id.in_([info.module_id for info in infos]),
-            counted,
-        )
+        query.where(SectionView.person_id.in_(_ids(PERSON_IDS)), SectionView.module_id.in_(_ids(MODULE_IDS)), counted)
         .group_by(SectionView.person_id, SectionView.module_id, SectionView.section_slug)
         .subquery()
     )
+    return sa.select(
+        slugs.c.person_id, slugs.c.module_id, sa.func.aggregate_strings(slugs.c.section_slug, ",")
+    ).group_by(slugs.c.person_id, slugs.c.module_id)
+
+
+def _viewed(
+    person_ids: list[int], infos: list[lookup.ModuleInfo], starts: _StartRows
+) -> dict[tuple[int, int], set[str]]:
+    """Slugs of the current versions' sections viewed in the cycle with the same content (one row per person
+    and module)."""
+    parameters = {
+        PERSON_IDS: person_ids,
+        MODULE_IDS: [info.module_id for info in infos],
+        VERSION_IDS: [info.version_id for info in infos],
+        **starts.parameters,
+    }
     viewed: dict[tuple[int, int], set[str]] = {}
-    for person_id, module_id, joined in db.session.execute(
-        sa.select(slugs.c.person_id, slugs.c.module_id, sa.func.aggregate_strings(slugs.c.section_slug, ",")).group_by(
-            slugs.c.person_id, slugs.c.module_id
-        )
-    ):
+    for person_id, module_id, joined in db.session.execute(_viewed_statement(starts.count), parameters):
         viewed[(person_id, module_id)] = set(joined.split(","))  # slugs hold no comma (see the module format)
     return viewed
 
 
-def _latest_completions(
-    person_ids: list[int], module_ids: list[int], starts: sa.CTE | None
-) -> dict[tuple[int, int], CompletionInfo]:
-    """Each person's latest completion of each module in the cycle, the latest version first (one row per
-    person and module)."""
+@functools.lru_cache(maxsize=64)
+def _completions_statement(start_count: int) -> sa.Select[Any]:
+    starts = _starts_table(start_count)
     rank = sa.func.row_number().over(
         partition_by=(Completion.person_id, Completion.module_id),
         order_by=(Completion.module_version_id.desc(), Completion.completed_at.desc(), Completion.id.desc()),
@@ -261,7 +299,18 @@ def _latest_completions(
         rank.label("rank"),
     ).join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
     query, counted = _counted(query, starts, Completion.person_id, Completion.module_id, Completion.completed_at)
-    ranked = query.where(Completion.person_id.in_(person_ids), Completion.module_id.in_(module_ids), counted).subquery()
+    ranked = query.where(
+        Completion.person_id.in_(_ids(PERSON_IDS)), Completion.module_id.in_(_ids(MODULE_IDS)), counted
+    ).subquery()
+    return sa.select(ranked).where(ranked.c.rank == 1)
+
+
+def _latest_completions(
+    person_ids: list[int], module_ids: list[int], starts: _StartRows
+) -> dict[tuple[int, int], CompletionInfo]:
+    """Each person's latest completion of each module in the cycle, the latest version first (one row per
+    person and module)."""
+    parameters = {PERSON_IDS: person_ids, MODULE_IDS: module_ids, **starts.parameters}
     return {
         (row.person_id, row.module_id): CompletionInfo(
             version_id=row.module_version_id,
@@ -270,7 +319,7 @@ def _latest_completions(
             completed_at=row.completed_at,
             completed_on=row.completed_on,
         )
-        for row in db.session.execute(sa.select(ranked).where(ranked.c.rank == 1))
+        for row in db.session.execute(_completions_statement(starts.count), parameters)
     }
 
 
@@ -280,12 +329,11 @@ class _Granted:
     last_at: dt.datetime | None
 
 
-def _attempts_and_extras(
-    person_ids: list[int], module_ids: list[int], quizzes: Mapping[int, QuizRule], starts: sa.CTE | None
-) -> tuple[dict[tuple[int, int], _Attempts], dict[tuple[int, int], _Granted]]:
-    """In one statement (two grouped selects, UNION ALL): the submitted attempts in the cycle (how many,
-    whether one passed the current quiz (same content hash), the best score, the last submission) and the
-    extra attempts granted in the cycle (how many, the last), each one row per person and module."""
+@functools.lru_cache(maxsize=64)
+def _attempts_statement(start_count: int, quiz_count: int) -> sa.Select[Any]:
+    """Attempts and extra attempts (see :func:`_attempts_and_extras`), for ``quiz_count`` current quizzes whose
+    module ids and content hashes are the parameters ``qm<i>`` and ``qh<i>``."""
+    starts = _starts_table(start_count)
     keys, counted = _counted(
         sa.select(QuizAttempt.person_id, QuizAttempt.module_id),
         starts,
@@ -293,16 +341,18 @@ def _attempts_and_extras(
         QuizAttempt.module_id,
         QuizAttempt.submitted_at,
     )
-    hashes = {module_id: quiz.content_hash for module_id, quiz in quizzes.items()}
-    passing = (
-        sa.and_(
-            counted,
-            QuizAttempt.passed.is_(True),
-            QuizAttempt.quiz_hash == sa.case(hashes, value=QuizAttempt.module_id),
+    passing: sa.ColumnElement[bool] = sa.false()
+    if quiz_count:
+        current_hash = sa.case(
+            *(
+                (
+                    QuizAttempt.module_id == sa.bindparam(f"qm{index}", type_=sa.Integer),
+                    sa.bindparam(f"qh{index}", type_=sa.String),
+                )
+                for index in range(quiz_count)
+            )
         )
-        if hashes
-        else sa.false()
-    )
+        passing = sa.and_(counted, QuizAttempt.passed.is_(True), QuizAttempt.quiz_hash == current_hash)
     tried = (
         keys.add_columns(
             sa.literal("attempts").label("kind"),
@@ -312,8 +362,8 @@ def _attempts_and_extras(
             sa.func.max(sa.case((counted, QuizAttempt.submitted_at))).label("last"),
         )
         .where(
-            QuizAttempt.person_id.in_(person_ids),
-            QuizAttempt.module_id.in_(module_ids),
+            QuizAttempt.person_id.in_(_ids(PERSON_IDS)),
+            QuizAttempt.module_id.in_(_ids(MODULE_IDS)),
             QuizAttempt.submitted_at.is_not(None),
         )
         .group_by(QuizAttempt.person_id, QuizAttempt.module_id)
@@ -330,16 +380,30 @@ def _attempts_and_extras(
             sa.cast(sa.null(), sa.Integer),
             sa.func.max(ExtraAttempt.granted_at),
         )
-        .where(ExtraAttempt.person_id.in_(person_ids), ExtraAttempt.module_id.in_(module_ids), granted_in_cycle)
+        .where(
+            ExtraAttempt.person_id.in_(_ids(PERSON_IDS)),
+            ExtraAttempt.module_id.in_(_ids(MODULE_IDS)),
+            granted_in_cycle,
+        )
         .group_by(ExtraAttempt.person_id, ExtraAttempt.module_id)
     )
-    attempts: dict[tuple[int, int], _Attempts] = {}
-    extras: dict[tuple[int, int], _Granted] = {}
     both = sa.union_all(tried, granted).subquery()
     last = sa.type_coerce(both.c.last, UTCDateTime())
-    rows = db.session.execute(
-        sa.select(both.c.person_id, both.c.module_id, both.c.kind, both.c.used, both.c.passed, both.c.best, last)
-    )
+    return sa.select(both.c.person_id, both.c.module_id, both.c.kind, both.c.used, both.c.passed, both.c.best, last)
+
+
+def _attempts_and_extras(
+    person_ids: list[int], module_ids: list[int], quizzes: Mapping[int, QuizRule], starts: _StartRows
+) -> tuple[dict[tuple[int, int], _Attempts], dict[tuple[int, int], _Granted]]:
+    """In one statement (two grouped selects, UNION ALL): the submitted attempts in the cycle (how many,
+    whether one passed the current quiz (same content hash), the best score, the last submission) and the
+    extra attempts granted in the cycle (how many, the last), each one row per person and module."""
+    parameters: dict[str, Any] = {PERSON_IDS: person_ids, MODULE_IDS: module_ids, **starts.parameters}
+    for index, (module_id, quiz) in enumerate(sorted(quizzes.items())):
+        parameters |= {f"qm{index}": module_id, f"qh{index}": quiz.content_hash}
+    attempts: dict[tuple[int, int], _Attempts] = {}
+    extras: dict[tuple[int, int], _Granted] = {}
+    rows = db.session.execute(_attempts_statement(starts.count, len(quizzes)), parameters)
     for person_id, module_id, kind, used, passed, best, last_at in rows:
         if kind == "attempts":
             attempts[(person_id, module_id)] = _Attempts(
