@@ -112,9 +112,11 @@ def teams_of(person_id: int, day: dt.date) -> list[tuple[Team, str]]:
     return [(team, role) for team, role in db.session.execute(query)]
 
 
-def affiliation_of(person_id: int, day: dt.date) -> tuple[Organization | None, list[tuple[Team, str]]]:
-    """The organization a person belonged to on ``day`` and their teams in it with the role held in each, by
-    team name (one query)."""
+@functools.cache
+def _affiliation_statement() -> sa.Select[Organization, Team, str]:
+    """:func:`affiliation_of`'s statement, built once per process (parameters ``person_id``, ``day``)."""
+    person_id = sa.bindparam("person_id", type_=sa.Integer)
+    day = cast(dt.date, sa.bindparam("day", type_=sa.Date))
     own_teams = aliased(Team)
     in_team = sa.and_(
         TeamMembership.person_id == Membership.person_id,
@@ -123,14 +125,20 @@ def affiliation_of(person_id: int, day: dt.date) -> tuple[Organization | None, l
             sa.select(own_teams.id).where(own_teams.organization_id == Membership.organization_id)
         ),
     )
-    rows = db.session.execute(
+    return (
         sa.select(Organization, Team, TeamMembership.role)
         .join(Membership, Membership.organization_id == Organization.id)
         .outerjoin(TeamMembership, in_team)
         .outerjoin(Team, Team.id == TeamMembership.team_id)
         .where(Membership.person_id == person_id, Membership.holds_on(day))
         .order_by(Team.name, Team.id)
-    ).all()
+    )
+
+
+def affiliation_of(person_id: int, day: dt.date) -> tuple[Organization | None, list[tuple[Team, str]]]:
+    """The organization a person belonged to on ``day`` and their teams in it with the role held in each, by
+    team name (one query)."""
+    rows = db.session.execute(_affiliation_statement(), {"person_id": person_id, "day": day}).all()
     organization = rows[0][0] if rows else None
     return organization, [(team, role) for _organization, team, role in rows if team is not None]
 
