@@ -9,11 +9,13 @@ is needed by another process: each keeps its own copy.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -40,6 +42,8 @@ from elearning.services.catalog.entries import (
     VersionEntry,
 )
 
+_Entry = TypeVar("_Entry")
+
 #: Catalogs kept per process (one per database and revision; tests use many databases).
 KEPT = 8
 #: :attr:`Session.info` keys: the catalog this unit of work reads, the content token it read.
@@ -59,6 +63,8 @@ class Catalog:
     #: By module version id.
     sections: Mapping[int, tuple[SectionEntry, ...]]
     quizzes: Mapping[int, QuizEntry]
+    #: The same quizzes, by quiz id.
+    quizzes_by_id: Mapping[int, QuizEntry]
     #: Module ids of each track, in track order (retired tracks included; assignments say which count).
     track_modules: Mapping[int, tuple[int, ...]]
     #: The versions (any, not only current ones) that require review, by module id.
@@ -137,36 +143,11 @@ def clear() -> None:
     db.session().info.pop(IN_SESSION, None)
 
 
-def _version(row: ModuleVersion) -> VersionEntry:
-    return VersionEntry(
-        id=row.id,
-        module_id=row.module_id,
-        version=row.version,
-        content_hash=row.content_hash,
-        title_fr=row.title_fr,
-        title_en=row.title_en,
-        summary_fr=row.summary_fr,
-        summary_en=row.summary_en,
-        minutes=row.minutes,
-        requires_review=row.requires_review,
-        change_note_fr=row.change_note_fr,
-        change_note_en=row.change_note_en,
-        created_at=row.created_at,
-    )
-
-
-def _section(row: Section) -> SectionEntry:
-    return SectionEntry(
-        id=row.id,
-        module_version_id=row.module_version_id,
-        slug=row.slug,
-        position=row.position,
-        title_fr=row.title_fr,
-        title_en=row.title_en,
-        html_fr=row.html_fr,
-        html_en=row.html_en,
-        content_hash=row.content_hash,
-    )
+def _entry(kind: type[_Entry], row: object, **extra: object) -> _Entry:
+    """The plain entry of an ORM row: its fields are the row's columns of the same names (``extra`` gives the
+    others, e.g. a question's choices)."""
+    names = [field.name for field in dataclasses.fields(kind)]  # type: ignore[arg-type]
+    return kind(**{name: getattr(row, name) for name in names if name not in extra}, **extra)
 
 
 def quizzes_by_id(quiz_ids: list[int]) -> dict[int, QuizEntry]:
@@ -177,48 +158,14 @@ def quizzes_by_id(quiz_ids: list[int]) -> dict[int, QuizEntry]:
     for choice in db.session.scalars(
         sa.select(Choice).join(Question).where(Question.quiz_id.in_(quiz_ids)).order_by(Choice.position)
     ):
-        choices[choice.question_id].append(
-            ChoiceEntry(
-                choice.id,
-                choice.question_id,
-                choice.key,
-                choice.position,
-                choice.text_fr,
-                choice.text_en,
-                choice.correct,
-            )
-        )
+        choices[choice.question_id].append(_entry(ChoiceEntry, choice))
     questions: dict[int, list[QuestionEntry]] = defaultdict(list)
     for question in db.session.scalars(
         sa.select(Question).where(Question.quiz_id.in_(quiz_ids)).order_by(Question.position)
     ):
-        questions[question.quiz_id].append(
-            QuestionEntry(
-                id=question.id,
-                quiz_id=question.quiz_id,
-                key=question.key,
-                position=question.position,
-                kind=question.kind,
-                prompt_fr=question.prompt_fr,
-                prompt_en=question.prompt_en,
-                feedback_fr=question.feedback_fr,
-                feedback_en=question.feedback_en,
-                answer=question.answer,
-                choices=tuple(choices[question.id]),
-            )
-        )
+        questions[question.quiz_id].append(_entry(QuestionEntry, question, choices=tuple(choices[question.id])))
     return {
-        quiz.id: QuizEntry(
-            id=quiz.id,
-            module_version_id=quiz.module_version_id,
-            pass_mark=quiz.pass_mark,
-            attempt_limit=quiz.attempt_limit,
-            shuffle_questions=quiz.shuffle_questions,
-            shuffle_choices=quiz.shuffle_choices,
-            reveal=quiz.reveal,
-            content_hash=quiz.content_hash,
-            questions=tuple(questions[quiz.id]),
-        )
+        quiz.id: _entry(QuizEntry, quiz, questions=tuple(questions[quiz.id]))
         for quiz in db.session.scalars(sa.select(Quiz).where(Quiz.id.in_(quiz_ids)))
     }
 
@@ -231,7 +178,7 @@ def load(token: str) -> Catalog:
     }
     newest = sa.select(sa.func.max(ModuleVersion.id)).group_by(ModuleVersion.module_id)
     versions = {
-        row.module_id: _version(row)
+        row.module_id: _entry(VersionEntry, row)
         for row in db.session.scalars(
             sa.select(ModuleVersion).where(ModuleVersion.id.in_(newest), ModuleVersion.module_id.in_(list(modules)))
         )
@@ -245,7 +192,7 @@ def load(token: str) -> Catalog:
     for row in db.session.scalars(
         sa.select(Section).where(Section.module_version_id.in_(version_ids)).order_by(Section.position)
     ):
-        sections[row.module_version_id].append(_section(row))
+        sections[row.module_version_id].append(_entry(SectionEntry, row))
     quiz_ids = list(db.session.scalars(sa.select(Quiz.id).where(Quiz.module_version_id.in_(version_ids))))
     quizzes = {quiz.module_version_id: quiz for quiz in quizzes_by_id(quiz_ids).values()}
     track_modules: dict[int, list[int]] = defaultdict(list)
@@ -267,6 +214,7 @@ def load(token: str) -> Catalog:
         by_id={ref.module.id: ref for ref in refs},
         sections={version_id: tuple(rows) for version_id, rows in sections.items()},
         quizzes=quizzes,
+        quizzes_by_id={quiz.id: quiz for quiz in quizzes.values()},
         track_modules={track_id: tuple(ids) for track_id, ids in track_modules.items()},
         review_versions={module_id: tuple(ids) for module_id, ids in reviews.items()},
     )

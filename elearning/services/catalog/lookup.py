@@ -74,7 +74,9 @@ class ModuleInfo:
         return in_language(language, self.summary_fr, self.summary_en)
 
     def change_note(self, language: str) -> str | None:
-        return self.change_note_en if language == "en" and self.change_note_en else self.change_note_fr
+        if self.change_note_fr is None:
+            return None
+        return in_language(language, self.change_note_fr, self.change_note_en)
 
 
 def active_modules() -> list[ModuleRef]:
@@ -106,10 +108,7 @@ def quiz_of(version: VersionEntry) -> QuizEntry | None:
 
 def quiz_by_id(quiz_id: int) -> QuizEntry:
     """A quiz of any version (an attempt's), with its questions: from the catalog when current."""
-    for quiz in cache.catalog().quizzes.values():
-        if quiz.id == quiz_id:
-            return quiz
-    found = cache.quizzes_by_id([quiz_id]).get(quiz_id)
+    found = cache.catalog().quizzes_by_id.get(quiz_id) or cache.quizzes_by_id([quiz_id]).get(quiz_id)
     if found is None:
         raise NotFound(_l("This quiz does not exist."))
     return found

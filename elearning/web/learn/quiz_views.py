@@ -17,7 +17,7 @@ from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
 from elearning.services.errors import Invalid
 from elearning.services.learning import progress, quizzes
-from elearning.web.learn.views import blueprint, find_module_or_404
+from elearning.web.learn.views import blueprint
 from elearning.web.visitors import signed_in_person
 
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
@@ -59,7 +59,7 @@ def _render_form(ref, quiz, attempt: QuizAttempt, *, allowance=None, answers=Non
 @login_required
 def quiz(slug: str) -> Response | tuple[str, int]:
     person = signed_in_person()
-    ref = find_module_or_404(slug)
+    ref = lookup.find_module(slug)
     quiz = _quiz_or_404(ref)
     started = quizzes.start_or_continue(person, ref, quiz)
     if started.attempt is None and started.allowance.passed:
@@ -78,7 +78,7 @@ def quiz(slug: str) -> Response | tuple[str, int]:
 @login_required
 def submit_quiz(slug: str) -> Response | tuple[str, int]:
     person = signed_in_person()
-    ref = find_module_or_404(slug)
+    ref = lookup.find_module(slug)
     quiz = _quiz_or_404(ref)
     limited = ratelimit.retry_after(QUIZ_POSTS_PER_PERSON, ratelimit.key("quiz-post", person.id))
     if limited is not None:
@@ -108,7 +108,7 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
 @login_required
 def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
     person = signed_in_person()
-    ref = find_module_or_404(slug)
+    ref = lookup.find_module(slug)
     found = quizzes.get_attempt(person, attempt_id, ref)
     if found.submitted_at is None:
         return redirect(url_for("learn.quiz", slug=slug))

@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from elearning import clock
 from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
-from elearning.services.errors import NotFound
 from elearning.services.learning import batch, cycles, progress
 from elearning.web.security import allow_caching
 from elearning.web.visitors import signed_in_person
@@ -17,13 +16,6 @@ from elearning.web.visitors import signed_in_person
 blueprint = Blueprint("learn", __name__)
 
 IMAGE_MAX_AGE = 7 * 24 * 3600
-
-
-def find_module_or_404(slug: str) -> lookup.ModuleRef:
-    try:
-        return lookup.find_module(slug)
-    except NotFound:
-        abort(404)
 
 
 @blueprint.get("/modules")
@@ -41,7 +33,7 @@ def catalog() -> str:
 @login_required
 def module(slug: str) -> str:
     person = signed_in_person()
-    ref = find_module_or_404(slug)
+    ref = lookup.find_module(slug)
     info = lookup.module_infos([ref])[ref.module.id]
     state = batch.progress_for([person.id], [info], clock.today())[(person.id, info.module_id)]
     return render_template("learn/module.html", module=info, state=state)
@@ -51,7 +43,7 @@ def module(slug: str) -> str:
 @login_required
 def section(slug: str, section_slug: str) -> str:
     person = signed_in_person()
-    ref = find_module_or_404(slug)
+    ref = lookup.find_module(slug)
     item = progress.for_learner(person.id, [ref])[ref.module.id]
     current = next((s for s in item.sections if s.slug == section_slug), None)
     if current is None:
@@ -77,11 +69,8 @@ def section(slug: str, section_slug: str) -> str:
 @blueprint.get("/modules/<slug>/images/<name>")
 @login_required
 def image(slug: str, name: str) -> BaseResponse:
-    ref = find_module_or_404(slug)
-    try:
-        found = lookup.find_image(ref, name)
-    except NotFound:
-        abort(404)
+    ref = lookup.find_module(slug)
+    found = lookup.find_image(ref, name)
     response: BaseResponse = Response(found.data, mimetype=found.content_type)
     response.set_etag(found.content_hash)
     response = response.make_conditional(request)
