@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -13,6 +14,12 @@ from elearning.models.intervals import Dated, end_after_start, open_unique_index
 from elearning.models.organizations import Organization
 from elearning.models.types import UTCDateTime
 from elearning.roles import GLOBAL_ROLES
+
+
+def new_facts_revision() -> int:
+    """A fresh random :attr:`Person.facts_revision` (random, not counted: tests and tools use many databases in
+    one process, and a revision must not mean the same in two of them)."""
+    return secrets.randbits(62)
 
 
 class Person(UserMixin, Model):
@@ -29,6 +36,8 @@ class Person(UserMixin, Model):
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: Replaced whenever a fact about the person changes (see :mod:`elearning.services.revisions`).
+    facts_revision: Mapped[int] = mapped_column(sa.BigInteger, default=new_facts_revision, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"

@@ -26,6 +26,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, TypeVarTuple
 
 import sqlalchemy as sa
@@ -33,6 +34,7 @@ import sqlalchemy as sa
 from elearning.extensions import db
 from elearning.models import Completion, ExtraAttempt, ModuleVersion, QuizAttempt, Section, SectionView
 from elearning.models.types import UTCDateTime
+from elearning.services import revisions
 from elearning.services.catalog import cache, lookup
 from elearning.services.learning import cycles
 from elearning.services.learning.states import (
@@ -66,7 +68,7 @@ def progress_for(
     day: dt.date,
     *,
     track_cycles: Mapping[int, Sequence[cycles.TrackCycle]] | None = None,
-) -> dict[tuple[int, int], ModuleState]:
+) -> Mapping[tuple[int, int], ModuleState]:
     """Each person's progress on each module, by (person id, module id), counted from their current cycles.
 
     Four queries whatever the number of people, modules, views, attempts and certificates: one for the track
@@ -74,6 +76,10 @@ def progress_for(
     the progress (see :func:`progress_since`).
     """
     ids = sorted(set(person_ids))
+    if track_cycles is None and len(ids) == 1:
+        # One person (their own pages): the cycle starts as :func:`cycles.module_starts_of` keeps them.
+        own = cycles.module_starts_of(ids[0], day)
+        return progress_since(ids, modules, {(ids[0], module_id): start for module_id, start in own.items()})
     if track_cycles is None:
         track_cycles = cycles.track_cycles_for(ids, day)
     return progress_since(ids, modules, cycle_starts(track_cycles))
@@ -81,13 +87,33 @@ def progress_for(
 
 def progress_since(
     person_ids: Iterable[int], modules: Iterable[lookup.ModuleInfo], starts: Starts
-) -> dict[tuple[int, int], ModuleState]:
+) -> Mapping[tuple[int, int], ModuleState]:
     """Each person's progress on each module, counted from the given cycle starts (three queries: views,
-    completions, attempts with extra attempts; the versions requiring review come from the content catalog)."""
+    completions, attempts with extra attempts; the versions requiring review come from the content catalog).
+
+    For one person, kept under their revision (see :mod:`elearning.services.revisions`): no query while it
+    holds."""
     ids = sorted(set(person_ids))
     infos = list(modules)
     if not ids or not infos:
         return {}
+    if len(ids) == 1:
+        person_id = ids[0]
+
+        def key() -> tuple[object, ...]:
+            return (
+                cache.current_token(),
+                tuple((info.module_id, info.version_id) for info in infos),
+                tuple(sorted((module_id, start) for (_, module_id), start in starts.items())),
+            )
+
+        return revisions.memo("progress", person_id, key, lambda: MappingProxyType(_progress_since(ids, infos, starts)))
+    return _progress_since(ids, infos, starts)
+
+
+def _progress_since(
+    ids: list[int], infos: list[lookup.ModuleInfo], starts: Starts
+) -> dict[tuple[int, int], ModuleState]:
     module_ids = [info.module_id for info in infos]
     counted_from = _starts(ids, module_ids, starts)
     viewed = _viewed(ids, infos, counted_from)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,6 +25,7 @@ from sqlalchemy.orm import aliased
 from elearning import clock
 from elearning.extensions import db
 from elearning.models import Certificate, Track, TrackAssignment
+from elearning.services import revisions
 from elearning.services.catalog import cache
 
 
@@ -180,5 +182,17 @@ def module_starts(cycles: list[TrackCycle]) -> dict[int, dt.datetime]:
     return starts
 
 
-def module_starts_of(person_id: int, day: dt.date | None = None) -> dict[int, dt.datetime]:
-    return module_starts(track_cycles(person_id, day or clock.today()))
+def module_starts_of(person_id: int, day: dt.date | None = None) -> Mapping[int, dt.datetime]:
+    """:func:`module_starts` of the person's track cycles on ``day`` (today by default): one query, none while
+    the person's revision holds (see :mod:`elearning.services.revisions`)."""
+    on = day or clock.today()
+    return revisions.memo(
+        "module starts",
+        person_id,
+        lambda: (on, renewal_window(), cache.current_token()),
+        lambda: _frozen_starts(person_id, on),
+    )
+
+
+def _frozen_starts(person_id: int, day: dt.date) -> Mapping[int, dt.datetime]:
+    return MappingProxyType(module_starts(track_cycles(person_id, day)))

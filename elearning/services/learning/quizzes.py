@@ -23,6 +23,7 @@ from elearning.content.question_types import QUESTION_TYPES, AnswerError, Gradab
 from elearning.extensions import db
 from elearning.models import ExtraAttempt, Person, QuizAttempt
 from elearning.permissions import Viewer
+from elearning.services import revisions
 from elearning.services.access import check
 from elearning.services.audit import record
 from elearning.services.catalog import lookup
@@ -326,8 +327,9 @@ def save_answers(person: Person, attempt_id: int, ref: lookup.ModuleRef, raw: Ma
     attempt.saved_at = clock.now()
 
 
-def _write_grade(attempt_id: int, values: dict[str, object]) -> bool:
+def _write_grade(person_id: int, attempt_id: int, values: dict[str, object]) -> bool:
     """The grading write: accepted only while the attempt is still open (the database decides, once)."""
+    revisions.touch([person_id])
     result = db.session.execute(
         sa.update(QuizAttempt)
         .where(
@@ -359,6 +361,7 @@ def submit(person: Person, attempt_id: int, ref: lookup.ModuleRef, raw: Mapping[
     percent = score(list(results.values()))
     passed = percent >= attempt.pass_mark
     accepted = _write_grade(
+        person.id,
         attempt.id,
         {
             "answers": answers,

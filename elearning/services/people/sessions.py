@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from elearning import clock
 from elearning.extensions import db
 from elearning.models import Person, WebSession
-from elearning.services import transactions
+from elearning.services import revisions, transactions
 
 #: ``last seen`` is written at most this often.
 TOUCH_INTERVAL = dt.timedelta(minutes=1)
@@ -93,6 +93,7 @@ def resume_session(
             return None
         row, person, extra = found
         row.last_seen_at = now
+    revisions.remember(person.id, person.facts_revision)
     return row, person, extra
 
 

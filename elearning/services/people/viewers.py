@@ -9,13 +9,18 @@ from elearning.extensions import db
 from elearning.models import Person
 from elearning.permissions import MemberRef, Viewer
 from elearning.roles import Role, TeamRole
-from elearning.services import history
+from elearning.services import history, revisions
 from elearning.services.access import NOT_FOUND, check
 from elearning.services.errors import NotFound
 
 
 def load_viewer(person_id: int, day: dt.date) -> Viewer:
-    """The :class:`Viewer` for ``person_id`` on ``day`` (one query)."""
+    """The :class:`Viewer` for ``person_id`` on ``day``: one query, none while the person's revision holds
+    (see :mod:`elearning.services.revisions`)."""
+    return revisions.memo("viewer", person_id, lambda: day, lambda: _viewer(person_id, day))
+
+
+def _viewer(person_id: int, day: dt.date) -> Viewer:
     standing = history.standing_of(person_id, day)
     roles = standing.roles
     if not roles:
