@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from elearning import permissions
 from elearning.i18n import page_language
@@ -18,6 +22,7 @@ from elearning.permissions import Viewer
 from elearning.roles import Role
 from elearning.services.certification.codes import display_code
 from elearning.services.learning.states import ModuleStatus
+from elearning.web.fields import render_input, render_label
 from elearning.web.labels import MODULE_STATUS_LABELS
 from elearning.web.visitors import current_person, current_viewer
 
@@ -56,9 +61,56 @@ def navigation() -> list[dict[str, object]]:
     items = []
     for item in NAVIGATION:
         if item.endpoint in current_app.view_functions and item.allowed(viewer):
-            url = url_for(item.endpoint)
+            url = url_of(item.endpoint)
             items.append({"url": url, "label": item.label, "current": request.path == url})
     return items
+
+
+_urls: dict[tuple[int, str, str, str], str] = {}
+
+
+def url_of(endpoint: str, filename: str = "") -> str:
+    """``url_for(endpoint)`` (``url_for('static', filename=...)`` with ``filename``) for an endpoint without
+    other arguments: the same for every request of the application under the same script root, so built once."""
+    key = (id(current_app._get_current_object()), request.script_root, endpoint, filename)  # type: ignore[attr-defined]
+    url = _urls.get(key)
+    if url is None:
+        url = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
+        if len(_urls) > 4096:
+            _urls.clear()
+        _urls[key] = url
+    return url
+
+
+def static_url(filename: str) -> str:
+    return url_of("static", filename)
+
+
+def _translations() -> Any:
+    """This request's translations, looked up once (Flask-Babel looks them up again for every message)."""
+    found = g.get("_elearning_translations")
+    if found is None:
+        found = g._elearning_translations = flask_babel.get_translations()
+    return found
+
+
+@pass_eval_context
+def _gettext(eval_context: EvalContext, string: str, **variables: Any) -> str:
+    """Jinja's new-style ``gettext`` (``_()`` in templates): translated, escaped, formatted with ``variables``."""
+    translated = _translations().ugettext(string)
+    if eval_context.autoescape:
+        translated = Markup(translated)  # noqa: S704 (our own catalogs, as Jinja does)
+    return translated % variables
+
+
+@pass_eval_context
+def _ngettext(eval_context: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Jinja's new-style ``ngettext``."""
+    variables.setdefault("num", num)
+    translated = _translations().ungettext(singular, plural, num)
+    if eval_context.autoescape:
+        translated = Markup(translated)  # noqa: S704 (our own catalogs, as Jinja does)
+    return translated % variables
 
 
 def language_switch() -> dict[str, str]:
@@ -81,7 +133,13 @@ def role_labels(viewer: Viewer) -> list[str]:
 
 def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"language": page_language()})
+    # After Flask-Babel's own (same behaviour as Jinja's new-style callables, without a lookup per message).
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     app.jinja_env.globals.update(
+        render_input=render_input,
+        render_label=render_label,
+        static_url=static_url,
+        url_of=url_of,
         get_locale=get_locale,
         navigation=navigation,
         language_switch=language_switch,
