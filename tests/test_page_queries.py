@@ -82,3 +82,13 @@ def test_verification_holds_its_budget(
     with count_queries() as counter:
         assert anonymous.get(f"/verify/{code}").status_code == 200
     assert counter.count <= 2, counter.statements
+
+
+def test_a_public_page_without_a_form_sets_no_cookie(app: Flask, learners: dict[str, FlaskClient]) -> None:
+    """The verification page writes nothing for its visitor (no CSRF secret, no preferences cookie), which also
+    spares every anonymous visit the signing of a cookie; the sign-in form does set one (its CSRF token)."""
+    code = _certificates(app)[-1].code
+    page = app.test_client().get(f"/verify/{code}")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers, page.headers
+    assert "csrf-token" not in page.get_data(as_text=True)
+    assert "Set-Cookie" in app.test_client().get("/login").headers

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import Certificate
+from elearning.models.types import in_language
 from elearning.permissions import Viewer
 from elearning.services import history
 from elearning.services.access import check
@@ -51,17 +56,43 @@ def certificate_for(viewer: Viewer, certificate_id: int) -> Certificate:
 
 
 @dataclass(frozen=True)
+class PublicCertificate:
+    """What the public verification page shows of a certificate, as plain values."""
+
+    code: str
+    holder_name: str
+    track_title_fr: str
+    track_title_en: str
+    issued_on: dt.date
+    valid_from: dt.date
+    expires_on: dt.date
+    revoked_at: dt.datetime | None
+
+    def track_title(self, language: str) -> str:
+        return in_language(language, self.track_title_fr, self.track_title_en)
+
+
+@dataclass(frozen=True)
 class Verification:
-    certificate: Certificate
+    certificate: PublicCertificate
     status: str
 
 
+@functools.cache
+def _verification_statement() -> sa.Select[Any]:
+    """:func:`verify`'s statement, built once per process (parameter ``code``)."""
+    columns = [getattr(Certificate, field.name) for field in dataclasses.fields(PublicCertificate)]
+    return sa.select(*columns).where(Certificate.code == sa.bindparam("code", type_=sa.String))
+
+
 def verify(code_text: str) -> Verification | None:
-    """What the public verification page shows; None for an unknown or malformed code (the same 404)."""
+    """What the public verification page shows; None for an unknown or malformed code (the same 404). One
+    statement."""
     code = codes.normalize_code(code_text)
     if code is None:
         return None
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
-    if certificate is None:
+    row = db.session.execute(_verification_statement(), {"code": code}).first()
+    if row is None:
         return None
+    certificate = PublicCertificate(*row)
     return Verification(certificate, cycles.status_on(certificate, clock.today()))

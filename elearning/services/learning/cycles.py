@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask import current_app
@@ -66,7 +67,18 @@ class CertificateStatus:
     REVOKED = "revoked"
 
 
-def status_on(certificate: Certificate, day: dt.date) -> str:
+class CertificateDates(Protocol):
+    """What a certificate's status on a day depends on (a row or a plain projection of one)."""
+
+    @property
+    def revoked_at(self) -> dt.datetime | None: ...
+    @property
+    def valid_from(self) -> dt.date: ...
+    @property
+    def expires_on(self) -> dt.date: ...
+
+
+def status_on(certificate: CertificateDates, day: dt.date) -> str:
     """Valid on day D when valid-from <= D < expiry and not revoked on or before D."""
     if certificate.revoked_at is not None and clock.get_clock().local_date(certificate.revoked_at) <= day:
         return CertificateStatus.REVOKED
@@ -77,7 +89,7 @@ def status_on(certificate: Certificate, day: dt.date) -> str:
     return CertificateStatus.VALID
 
 
-def is_valid_on(certificate: Certificate, day: dt.date) -> bool:
+def is_valid_on(certificate: CertificateDates, day: dt.date) -> bool:
     return status_on(certificate, day) == CertificateStatus.VALID
 
 
