@@ -102,4 +102,10 @@ def sign_in(base_url: str, email: str, password: str) -> str:
     jar = merge_cookies(jar, answer)
     if answer.status != 302 or "elearning_session" not in jar:
         raise SignInFailed(f"POST /login for {email} answered {answer.status} without a session cookie")
-    return cookie_header(jar)
+    # The browser follows the redirect and keeps what that first page sets: sign-in renews the CSRF secret,
+    # so the first signed-in page sets a new preferences cookie, which every later request then carries.
+    target = urlsplit(answer.header("Location") or "/")
+    landing = request(base_url, "GET", target.path + (f"?{target.query}" if target.query else ""), cookie_header(jar))
+    if landing.status != 200:
+        raise SignInFailed(f"the first page after signing {email} in answered {landing.status}")
+    return cookie_header(merge_cookies(jar, landing))

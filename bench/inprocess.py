@@ -47,6 +47,7 @@ def _sign_in(browser: object, email: str) -> str:
     )
     if answer.status_code != 302:
         raise SystemExit(f"sign-in of {email} answered {answer.status_code}")
+    browser.get(answer.headers["Location"])  # type: ignore[attr-defined]  (as bench/client.py: the first page's cookie)
     jar = {c.key: c.value for c in browser._cookies.values()}  # type: ignore[attr-defined]
     return "; ".join(f"{key}={value}" for key, value in sorted(jar.items()))
 

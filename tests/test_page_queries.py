@@ -92,3 +92,17 @@ def test_a_public_page_without_a_form_sets_no_cookie(app: Flask, learners: dict[
     assert page.status_code == 200 and "Set-Cookie" not in page.headers, page.headers
     assert "csrf-token" not in page.get_data(as_text=True)
     assert "Set-Cookie" in app.test_client().get("/login").headers
+
+
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_a_signed_in_page_sets_no_cookie_once_the_browser_holds_its_own(
+    learners: dict[str, FlaskClient], page: str
+) -> None:
+    """Only the first page after sign-in sets the preferences cookie (sign-in renews the CSRF secret); later
+    pages neither re-sign nor resend it."""
+    path, _budget = BUDGETS[page]
+    client = learners["veteran"]
+    client.get("/")
+    assert client.get(path).status_code == 200
+    answer = client.get(path)
+    assert answer.status_code == 200 and "Set-Cookie" not in answer.headers, answer.headers

@@ -200,3 +200,16 @@ def test_a_withdrawn_pivot_loses_access_on_the_next_request(
     with app.app_context():
         person = accounts.get_person(PIVOT)
         assert Role.PIVOT not in history.roles_of(person.id, clock.today())
+
+
+def test_the_dashboard_shows_a_renamed_team_and_organization_on_the_next_request(learner: Flask) -> None:
+    client = signed_in_client(learner, LEARNER, PASSWORD)
+    for _ in range(2):  # the second one from what this process keeps
+        page = client.get("/").get_data(as_text=True)
+        assert "Équipe A" in page and "Organisation CJQ" in page
+    with learner.app_context():
+        db.session.execute(sa.select(Team)).scalar_one().name = "Équipe Nord"
+        db.session.execute(sa.select(Organization)).scalar_one().name_fr = "Centre jeunesse de Québec"
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Équipe Nord" in page and "Centre jeunesse de Québec" in page and "Équipe A" not in page

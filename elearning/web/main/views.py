@@ -6,7 +6,6 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from elearning import clock
-from elearning.services import history
 from elearning.services.reports.dashboard import learner_dashboard
 from elearning.web.visitors import current_viewer, signed_in_person
 
@@ -17,13 +16,9 @@ blueprint = Blueprint("main", __name__)
 @login_required
 def dashboard() -> str:
     person = signed_in_person()
-    today = clock.today()
-    organization, teams = history.affiliation_of(person.id, today)
     return render_template(
         "main/dashboard.html",
         person=person,
-        organization=organization,
-        teams=teams,
         viewer=current_viewer(),
-        board=learner_dashboard(person, today),
+        board=learner_dashboard(person.id, clock.today()),
     )
