@@ -21,7 +21,7 @@ from elearning import clock
 from elearning.extensions import db
 from elearning.models import ExtraAttempt, Organization, Person, SectionView, Team
 from elearning.roles import Role
-from elearning.services import history, revisions
+from elearning.services import history, revisions, transactions
 from elearning.services.people import accounts
 from tests.conftest import PROJECT_ROOT, SECRET
 from tests.factories import PASSWORD, add_member, make_org, make_person, make_team
@@ -131,6 +131,12 @@ def test_a_unit_of_work_that_wrote_about_a_person_neither_reads_nor_keeps_the_me
         revisions.remember(person.id, person.facts_revision)
         assert revisions.memo("test", person.id, lambda: "k", compute) == 1
         assert revisions.memo("test", person.id, lambda: "other key", compute) == 4
+        # Under the learner's lock, everything is read again (another unit of work may have written meanwhile).
+        db.session.rollback()
+        revisions.remember(person.id, person.facts_revision)
+        assert revisions.memo("test", person.id, lambda: "k", compute) == 1
+        transactions.lock_learner(person.id)
+        assert revisions.memo("test", person.id, lambda: "k", compute) == 5
 
 
 def test_the_learners_own_pages_show_each_new_view_at_once(learner: Flask, count_queries: Callable[[], Any]) -> None:

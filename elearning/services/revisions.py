@@ -99,6 +99,13 @@ def memo(kind: str, person_id: int, key: Callable[[], Hashable], compute: Callab
     return value
 
 
+def forget(person_id: int) -> None:
+    """This unit of work reads everything about the person afresh from now on (it took their lock)."""
+    known = db.session().info.get(KNOWN)
+    if known:
+        known.pop(person_id, None)
+
+
 def clear() -> None:
     """Forget everything this process keeps (tests)."""
     with _lock:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from elearning.extensions import IMMEDIATE, db, sqlite_writes
 from elearning.models import Person
+from elearning.services import revisions
 
 #: :attr:`Session.info` keys: the session's transaction wrote / holds the write lock.
 WROTE = "elearning.wrote"
@@ -100,7 +101,9 @@ def begin_writing() -> None:
 
 def lock_learner(person_id: int) -> None:
     """Serialize the progress writes of one learner (views, submissions, completions, certificates) until the
-    unit of work commits; then read again what the write depends on."""
+    unit of work commits; then read again what the write depends on (what this process keeps about the learner
+    is not used any more in this unit of work: it may predate a write another one committed meanwhile)."""
+    revisions.forget(person_id)
     if _is_sqlite():
         begin_writing()
         return

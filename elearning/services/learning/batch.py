@@ -161,13 +161,30 @@ def _progress_since(
 
 def allowances_since(
     person_ids: Iterable[int], quizzes: Mapping[int, QuizRule], starts: Starts
-) -> dict[tuple[int, int], Allowance]:
+) -> Mapping[tuple[int, int], Allowance]:
     """Each person's allowance at each quiz (``quizzes``: by module id), counted from the given cycle starts (one
-    query: attempts and extra attempts)."""
+    query: attempts and extra attempts). For one person, kept under their revision (see
+    :mod:`elearning.services.revisions`): no query while it holds."""
     ids = sorted(set(person_ids))
     module_ids = list(quizzes)
     if not ids or not module_ids:
         return {}
+    if len(ids) == 1:
+
+        def key() -> tuple[object, ...]:
+            rules = tuple((module_id, quiz.content_hash, quiz.attempt_limit) for module_id, quiz in quizzes.items())
+            return (rules, tuple(sorted((module_id, start) for (_, module_id), start in starts.items())))
+
+        return revisions.memo(
+            "allowances", ids[0], key, lambda: MappingProxyType(_allowances_since(ids, quizzes, starts))
+        )
+    return _allowances_since(ids, quizzes, starts)
+
+
+def _allowances_since(
+    ids: list[int], quizzes: Mapping[int, QuizRule], starts: Starts
+) -> dict[tuple[int, int], Allowance]:
+    module_ids = list(quizzes)
     counted_from = _starts(ids, module_ids, starts)
     attempts, extras = _attempts_and_extras(ids, module_ids, quizzes, counted_from)
     result = {}
