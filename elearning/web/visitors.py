@@ -15,7 +15,7 @@ from flask_login import current_user
 from elearning import clock
 from elearning.extensions import login_manager
 from elearning.i18n import requested_language
-from elearning.models import Person
+from elearning.models import Person, WebSession
 from elearning.permissions import ANONYMOUS, Viewer
 from elearning.services import transactions
 from elearning.services.catalog import cache
@@ -39,10 +39,16 @@ def _load_from_cookie(req) -> Person | None:
     found = sessions.resume_session(token, lifetimes(), also=cache.token_column()) if token else None
     if found is None:
         return None
-    row, person, content_token = found
-    cache.remember_token(content_token)
-    g.web_session = row
-    return person
+    cache.remember_token(found.also)
+    g.web_session_id = found.session_id
+    return found.person
+
+
+def current_web_session() -> WebSession:
+    """The signed-in person's session row, in a view behind ``login_required`` (loaded when asked)."""
+    row = sessions.session_row(g.web_session_id)
+    assert row is not None, "current_web_session() outside login_required"
+    return row
 
 
 def current_viewer() -> Viewer:

@@ -43,17 +43,25 @@ def open_session(person: Person) -> tuple[str, WebSession]:
     return token, row
 
 
-_statements: dict[int, sa.Select[WebSession, Person, Any]] = {}
+_statements: dict[int, sa.Select[Any]] = {}
 
 
-def _session_statement(also: sa.ColumnElement[Any] | None) -> sa.Select[WebSession, Person, Any]:
+def _session_statement(also: sa.ColumnElement[Any] | None) -> sa.Select[Any]:
     """The session lookup, built once per process for each ``also`` column (parameter ``token_hash``); the
-    callers pass the same column object every time (see :func:`elearning.services.catalog.cache.token_column`)."""
+    callers pass the same column object every time (see :func:`elearning.services.catalog.cache.token_column`).
+    The person is loaded as a row object; of the session, only what the checks need."""
     key = id(also)
     statement = _statements.get(key)
     if statement is None:
         statement = (
-            sa.select(WebSession, Person, also if also is not None else sa.null())
+            sa.select(
+                Person,
+                WebSession.id,
+                WebSession.created_at,
+                WebSession.last_seen_at,
+                WebSession.revoked_at,
+                also if also is not None else sa.null(),
+            )
             .join(Person, Person.id == WebSession.person_id)
             .where(WebSession.token_hash == sa.bindparam("token_hash", type_=sa.String))
         )
@@ -61,40 +69,50 @@ def _session_statement(also: sa.ColumnElement[Any] | None) -> sa.Select[WebSessi
     return statement
 
 
-def resume_session(
-    token: str, lifetimes: Lifetimes, *, also: sa.ColumnElement[Any] | None = None
-) -> tuple[WebSession, Person, Any] | None:
+@dataclass(frozen=True)
+class Resumed:
+    """A live sign-in session: its id (:func:`session_row` loads the row when a write needs it), the person, and
+    the ``also`` column read along."""
+
+    session_id: int
+    person: Person
+    also: Any
+
+
+def resume_session(token: str, lifetimes: Lifetimes, *, also: sa.ColumnElement[Any] | None = None) -> Resumed | None:
     """The live session and person behind a cookie value, or None (unknown, revoked, expired, deactivated).
 
     Touches ``last_seen_at`` when it is older than :data:`TOUCH_INTERVAL` (at most once a minute, so most
     requests only read); the request commits it. ``also`` is a column read in the same statement (the web
-    layer reads the content revision this way), returned third.
+    layer reads the content revision this way). One statement.
     """
     if not token or len(token) > 100:
         return None
-    query = _session_statement(also)
-    parameters = {"token_hash": _hash(token)}
-    found = db.session.execute(query, parameters).first()
+    found = db.session.execute(_session_statement(also), {"token_hash": _hash(token)}).first()
     if found is None:
         return None
-    row, person, extra = found
+    person, session_id, created_at, last_seen_at, revoked_at, extra = found
     now = clock.now()
     if (
-        row.revoked_at is not None
+        revoked_at is not None
         or person.deactivated_at is not None
-        or now - row.last_seen_at > lifetimes.idle
-        or now - row.created_at > lifetimes.absolute
+        or now - last_seen_at > lifetimes.idle
+        or now - created_at > lifetimes.absolute
     ):
         return None
-    if now - row.last_seen_at >= TOUCH_INTERVAL:
+    if now - last_seen_at >= TOUCH_INTERVAL:
         transactions.begin_writing()  # what was read is read again under the write lock
-        found = db.session.execute(query, parameters).first()
-        if found is None:
+        row = session_row(session_id)
+        if row is None or row.revoked_at is not None:
             return None
-        row, person, extra = found
         row.last_seen_at = now
     revisions.remember(person.id, person.facts_revision)
-    return row, person, extra
+    return Resumed(session_id, person, extra)
+
+
+def session_row(session_id: int) -> WebSession | None:
+    """The session's row (one statement the first time in a unit of work)."""
+    return db.session.get(WebSession, session_id)
 
 
 def revoke(row: WebSession) -> None:

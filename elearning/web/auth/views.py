@@ -19,6 +19,7 @@ from elearning.web.auth.redirects import safe_next
 from elearning.web.visitors import (
     current_person,
     current_viewer,
+    current_web_session,
     end_session_cookie,
     signed_in_person,
     start_session_cookie,
@@ -58,7 +59,7 @@ def login() -> Response | tuple[str, int]:
 @login_required
 def logout() -> Response:
     person = signed_in_person()
-    auth.sign_out(person, g.web_session)
+    auth.sign_out(person, current_web_session())
     end_session_cookie()
     flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
@@ -98,7 +99,10 @@ def change_password() -> Response | tuple[str, int]:
         person = signed_in_person()
         try:
             auth.change_password(
-                person, form.current_password.data or "", form.new_password.data or "", current_session=g.web_session
+                person,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                current_session=current_web_session(),
             )
         except ServiceError as exc:
             db.session.rollback()
