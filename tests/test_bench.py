@@ -274,3 +274,12 @@ def test_cookies_set_and_cleared() -> None:
         b"",
     )
     assert merge_cookies({"elearning_prefs": "old"}, answer) == {"elearning_session": "tok123"}
+
+
+def test_the_in_process_profiler_refuses_an_unknown_page(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import inprocess
+
+    with pytest.raises(SystemExit) as stop:
+        inprocess.main(["--page", "no such page"])
+    assert stop.value.code == 2
+    assert "unknown page no such page; pages: " in capsys.readouterr().err
