@@ -19,6 +19,8 @@ import datetime as dt
 import os
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -171,6 +173,29 @@ class DatabaseFactory:
         with self._admin() as admin:
             for name in self.created:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def command_in_another_process(database_url: str, instance: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``elearning <arguments>`` run in a second Python process on the test's database (what another server
+    process, or an operator's command, does while this process serves)."""
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("ELEARNING", "DATABASE"))},
+        "ELEARNING_ENV": "test",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET,
+        "PUBLIC_BASE_URL": "http://elearning.test",
+        "INSTANCE_PATH": str(instance),
+        "ELEARNING_ROOT": str(PROJECT_ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "from elearning.console import main; main()", *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
 def settings(database_url: str, **extra: Any) -> dict[str, Any]:

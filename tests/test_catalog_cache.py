@@ -3,9 +3,6 @@ lands (here: a second process, the real ``elearning content sync`` command, chan
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +12,7 @@ from flask import Flask
 
 from elearning.extensions import db
 from elearning.services.catalog import cache, lookup
-from tests.conftest import PROJECT_ROOT, SECRET
+from tests.conftest import command_in_another_process
 from tests.factories import PASSWORD, load_content, make_org, make_person
 from tests.web import signed_in_client
 
@@ -65,24 +62,7 @@ def test_a_sync_in_another_process_is_seen_by_this_one(
         .replace('version: "2.1"', 'version: "2.2"')
         .replace("La Table régionale", "La Table, changée ailleurs")
     )
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("ELEARNING", "DATABASE"))},
-        "ELEARNING_ENV": "test",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": SECRET,
-        "PUBLIC_BASE_URL": "http://elearning.test",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "ELEARNING_ROOT": str(PROJECT_ROOT),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "from elearning.console import main; main()", "content", "sync", str(content_root)],
-        env=environment,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-        check=False,
-    )
+    result = command_in_another_process(database_url, tmp_path / "instance", "content", "sync", str(content_root))
     assert result.returncode == 0, result.stderr
     assert "content sync: 1 change loaded" in result.stdout
     page = reader.get(MODULE).get_data(as_text=True)

@@ -5,9 +5,6 @@ never from a unit of work's own uncommitted writes."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ from elearning.models import ExtraAttempt, Organization, Person, SectionView, Te
 from elearning.roles import Role
 from elearning.services import history, revisions, transactions
 from elearning.services.people import accounts
-from tests.conftest import PROJECT_ROOT, SECRET
+from tests.conftest import command_in_another_process
 from tests.factories import PASSWORD, add_member, make_org, make_person, make_team
 from tests.quiz_helpers import post_answers, read_quiz_form
 from tests.test_certificates import LEARNER, complete_core_track
@@ -37,17 +34,23 @@ def _revision(email: str) -> int:
     return db.session.execute(sa.select(Person.facts_revision).where(Person.email == email)).scalar_one()
 
 
+def _learner_and_pivot_in_a_team(app: Flask) -> int:
+    """The learner and their pivot in team "Équipe A" of organization CJQ (committed); the learner's id."""
+    with app.app_context():
+        org = make_org("CJQ")
+        learner = make_person(email=LEARNER, org=org)
+        pivot = make_person(email=PIVOT, org=org, roles=("worker", "pivot"))
+        team = make_team(org, "Équipe A")
+        add_member(team, learner)
+        add_member(team, pivot, "pivot")
+        db.session.commit()
+        return learner.id
+
+
 @pytest.fixture
 def learner(app: Flask, content_root: Path) -> Flask:
     """A learner who completed the core track (every kind of fact row exists for them), in a team."""
-    with app.app_context():
-        org = make_org("CJQ")
-        person = make_person(email=LEARNER, org=org)
-        pivot = make_person(email=PIVOT, org=org, roles=("worker", "pivot"))
-        team = make_team(org, "Équipe A")
-        add_member(team, person)
-        add_member(team, pivot, "pivot")
-        db.session.commit()
+    _learner_and_pivot_in_a_team(app)
     complete_core_track(signed_in_client(app, LEARNER, PASSWORD), fail_first=True)
     return app
 
@@ -161,45 +164,12 @@ def test_a_withdrawn_pivot_loses_access_on_the_next_request(
     app: Flask, content_root: Path, database_url: str, tmp_path: Path, clock: Any
 ) -> None:
     clock.set(dt.datetime.now(dt.UTC))  # the command in the other process runs on the real clock
-    with app.app_context():
-        org = make_org("CJQ")
-        member = make_person(email=LEARNER, org=org)
-        pivot = make_person(email=PIVOT, org=org, roles=("worker", "pivot"))
-        team = make_team(org, "Équipe A")
-        add_member(team, member)
-        add_member(team, pivot, "pivot")
-        db.session.commit()
-        member_id = member.id
+    member_id = _learner_and_pivot_in_a_team(app)
     client = signed_in_client(app, PIVOT, PASSWORD)
     for _ in range(2):  # the second one from what this process keeps
         assert client.get(f"/team/members/{member_id}").status_code == 200
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith(("ELEARNING", "DATABASE"))},
-        "ELEARNING_ENV": "test",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": SECRET,
-        "PUBLIC_BASE_URL": "http://elearning.test",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "ELEARNING_ROOT": str(PROJECT_ROOT),
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from elearning.console import main; main()",
-            "users",
-            "set-roles",
-            "--email",
-            PIVOT,
-            "--role",
-            "worker",
-        ],
-        env=environment,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=120,
-        check=False,
+    result = command_in_another_process(
+        database_url, tmp_path / "instance", "users", "set-roles", "--email", PIVOT, "--role", "worker"
     )
     assert result.returncode == 0, result.stderr
     assert client.get(f"/team/members/{member_id}").status_code in (403, 404)

@@ -104,11 +104,16 @@ def progress_since(
             return (
                 cache.current_token(),
                 tuple((info.module_id, info.version_id) for info in infos),
-                tuple(sorted((module_id, start) for (_, module_id), start in starts.items())),
+                _starts_key(starts),
             )
 
         return revisions.memo("progress", person_id, key, lambda: MappingProxyType(_progress_since(ids, infos, starts)))
     return _progress_since(ids, infos, starts)
+
+
+def _starts_key(starts: Starts) -> tuple[tuple[int, dt.datetime], ...]:
+    """One person's cycle starts as part of a memo key (see :func:`revisions.memo`)."""
+    return tuple(sorted((module_id, start) for (_, module_id), start in starts.items()))
 
 
 def _progress_since(
@@ -173,7 +178,7 @@ def allowances_since(
 
         def key() -> tuple[object, ...]:
             rules = tuple((module_id, quiz.content_hash, quiz.attempt_limit) for module_id, quiz in quizzes.items())
-            return (rules, tuple(sorted((module_id, start) for (_, module_id), start in starts.items())))
+            return (rules, _starts_key(starts))
 
         return revisions.memo(
             "allowances", ids[0], key, lambda: MappingProxyType(_allowances_since(ids, quizzes, starts))

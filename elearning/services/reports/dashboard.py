@@ -122,7 +122,8 @@ def _dashboard(person_id: int, day: dt.date) -> LearnerDashboard:
         known = module_progress if progress.counts_from_the_track(cycle, starts) else None
         items = progress.track_progress(person_id, refs, cycle, known)
         pending = next((item.ref for item in items if not item.done), None)
-        renewing = cycle.renewing and cycle.latest is not None and cycle.latest.revoked_at is None
+        latest = cycle.latest
+        renewing = latest is not None and cycle.renewing and latest.revoked_at is None
         card = TrackCard(
             track_id=cycle.track.id,
             title_fr=cycle.track.title_fr,
@@ -135,7 +136,7 @@ def _dashboard(person_id: int, day: dt.date) -> LearnerDashboard:
             valid_until=cycle.current.expires_on if cycle.current is not None else None,
             next_module=pending if cycle.open else None,
             overdue=cycle.open and pending is not None and day > cycle.due_on,
-            renew_before=cycle.latest.expires_on if renewing and cycle.latest is not None else None,
+            renew_before=latest.expires_on if renewing and latest is not None else None,
         )
         tracks.append(card)
         if renewing:

@@ -17,7 +17,6 @@ from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
 from elearning.services.errors import Invalid
 from elearning.services.learning import progress, quizzes
-from elearning.web.learn.quiz_markup import choice_inputs
 from elearning.web.learn.views import blueprint
 from elearning.web.visitors import signed_in_person
 
@@ -51,7 +50,6 @@ def _render_form(ref, quiz, attempt: QuizAttempt, *, allowance=None, answers=Non
             answers=answers if answers is not None else attempt.answers,
             allowance=allowance or quizzes.allowance(person.id, ref.module.id, quiz),
             error=error,
-            choice_inputs=choice_inputs,
         ),
         status,
     )
