@@ -9,12 +9,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from elearning import permissions
 from elearning.i18n import page_language
@@ -57,13 +58,92 @@ ROLE_LABELS = {
 
 
 def navigation() -> list[dict[str, object]]:
+    """The navigation items the viewer may open, with their URL and whether it is this page's."""
+    urls = _navigation_urls()
+    return _navigation_items(_allowed_endpoints(urls), request.path, urls)
+
+
+def _navigation_urls() -> dict[str, str]:
+    """The URL of every navigation item whose page exists, by endpoint."""
+    return {item.endpoint: url_of(item.endpoint) for item in NAVIGATION if item.endpoint in current_app.view_functions}
+
+
+def _allowed_endpoints(urls: dict[str, str]) -> tuple[str, ...]:
     viewer = current_viewer()
-    items = []
-    for item in NAVIGATION:
-        if item.endpoint in current_app.view_functions and item.allowed(viewer):
-            url = url_of(item.endpoint)
-            items.append({"url": url, "label": item.label, "current": request.path == url})
-    return items
+    return tuple(item.endpoint for item in NAVIGATION if item.endpoint in urls and item.allowed(viewer))
+
+
+def _navigation_items(allowed: tuple[str, ...], path: str, urls: dict[str, str]) -> list[dict[str, object]]:
+    labels = {item.endpoint: item.label for item in NAVIGATION}
+    return [
+        {"url": urls[endpoint], "label": labels[endpoint], "current": path == urls[endpoint]} for endpoint in allowed
+    ]
+
+
+# -- the parts of the layout that are the same for many requests -------------------------------------------
+#
+# The header, the footer and the links of <head> are rendered from their templates once per what they show
+# (language, signed in or not, the navigation items the viewer may open and the current one) and kept in the
+# application's extensions. What differs from one request to the next (the language switch's URL, which keeps
+# the query string, and the CSRF token of the sign-out form) replaces a mark in the kept text.
+
+#: Marks replaced per request: they cannot occur in a rendered template (a NUL byte is never in our text).
+_SWITCH_MARK = "\x00switch-url\x00"
+_CSRF_MARK = "\x00csrf-token\x00"
+#: How many variants of a part are kept before the oldest are dropped (they are rendered again when asked).
+_PARTS_KEPT = 2048
+
+
+def _parts() -> dict[tuple[object, ...], str]:
+    return current_app.extensions["elearning.layout"]
+
+
+def _kept(key: tuple[object, ...], render: Callable[[], str]) -> str:
+    parts = _parts()
+    text = parts.get(key)
+    if text is None:
+        if len(parts) >= _PARTS_KEPT:
+            parts.clear()
+        text = parts[key] = render()
+    return text
+
+
+def site_header() -> Markup:
+    """The site header: brand, language switch, sign-out form (signed in), and the main navigation."""
+    path = request.path
+    script_root = request.script_root
+    locale = str(get_locale() or "fr")
+    signed_in = current_person() is not None
+    urls = _navigation_urls()
+    allowed = _allowed_endpoints(urls)
+    current = next((endpoint for endpoint in allowed if urls[endpoint] == path), None)
+
+    def render() -> str:
+        return render_template(
+            "layout/header.html",
+            switch=language_switch(),
+            switch_url=_SWITCH_MARK,
+            signed_in=signed_in,
+            csrf_mark=_CSRF_MARK,
+            nav=_navigation_items(allowed, path, urls),
+        )
+
+    text = _kept(("header", script_root, locale, signed_in, allowed, current), render)
+    text = text.replace(_SWITCH_MARK, str(escape(language_switch()["url"])))
+    if signed_in:
+        text = text.replace(_CSRF_MARK, str(escape(generate_csrf())))
+    return Markup(text)  # noqa: S704 (rendered by our template; the replaced values are escaped)
+
+
+def site_footer() -> Markup:
+    text = _kept(("footer", str(get_locale() or "fr")), lambda: render_template("layout/footer.html"))
+    return Markup(text)  # noqa: S704 (rendered by our template)
+
+
+def head_links() -> Markup:
+    """The style sheets, icon and script of every page."""
+    text = _kept(("head", request.script_root), lambda: render_template("layout/head.html"))
+    return Markup(text)  # noqa: S704 (rendered by our template)
 
 
 _urls: dict[tuple[int, str, str, str], str] = {}
@@ -87,11 +167,21 @@ def static_url(filename: str) -> str:
 
 
 def _translations() -> Any:
-    """This request's translations, looked up once (Flask-Babel looks them up again for every message)."""
-    found = g.get("_elearning_translations")
-    if found is None:
-        found = g._elearning_translations = flask_babel.get_translations()
-    return found
+    """This request's translations, looked up once per locale (Flask-Babel looks them up again for every
+    message); a block under ``force_locale`` gets its own locale's."""
+    ctx = g._get_current_object()
+    locale = getattr(ctx, "babel_locale", None)
+    found = getattr(ctx, "_elearning_translations", None)
+    if found is None or locale is None or found[0] is not locale:
+        translations = flask_babel.get_translations()  # selects the locale when none is yet
+        found = ctx._elearning_translations = (getattr(ctx, "babel_locale", None), translations)
+    return found[1]
+
+
+def translate(string: str, **variables: Any) -> Markup:
+    """``gettext`` for markup built in Python: the message of our own catalogs as markup, its variables
+    escaped (what ``_()`` gives in a template)."""
+    return Markup(_translations().ugettext(string)) % variables  # noqa: S704 (our own catalogs, as Jinja does)
 
 
 @pass_eval_context
@@ -132,6 +222,7 @@ def role_labels(viewer: Viewer) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["elearning.layout"] = {}
     app.context_processor(lambda: {"language": page_language()})
     # After Flask-Babel's own (same behaviour as Jinja's new-style callables, without a lookup per message).
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
@@ -143,6 +234,9 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         navigation=navigation,
         language_switch=language_switch,
+        site_header=site_header,
+        site_footer=site_footer,
+        head_links=head_links,
         current_viewer=current_viewer,
         current_person=current_person,
         role_labels=role_labels,
@@ -153,9 +247,21 @@ def init_app(app: Flask) -> None:
     )
 
 
+#: Business dates already formatted, by (locale, day): a page shows the same few dates on every request.
+_days: dict[tuple[str, dt.date], str] = {}
+
+
 def format_day(day: dt.date | None) -> str:
-    """A business date, e.g. « 29 novembre 2026 » / "November 29, 2026"."""
-    return "" if day is None else flask_babel.format_date(day, "long")
+    """A business date, e.g. « 29 novembre 2026 » / "November 29, 2026" (formatted once per locale and day)."""
+    if day is None:
+        return ""
+    key = (str(get_locale()), day)
+    text = _days.get(key)
+    if text is None:
+        if len(_days) > 8192:
+            _days.clear()
+        text = _days[key] = flask_babel.format_date(day, "long")
+    return text
 
 
 def format_moment(moment: dt.datetime | None) -> str:

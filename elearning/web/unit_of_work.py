@@ -22,7 +22,12 @@ def _begin() -> None:
 
 
 def _commit(response: Response) -> Response:
-    db.session.commit()
+    # A request that never used the database (the sign-in form, a static file) has nothing to commit: no
+    # session is created for it.
+    if db.session.registry.has():
+        session = db.session()
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            session.commit()
     return response
 
 

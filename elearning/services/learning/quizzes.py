@@ -148,15 +148,26 @@ def reveals_answers(quiz_reveal: str, attempt: QuizAttempt, after: Allowance) ->
     }.get(quiz_reveal, False)
 
 
-def open_attempt_of(person_id: int, module_id: int) -> QuizAttempt | None:
-    return db.session.scalar(
-        sa.select(QuizAttempt).where(
-            QuizAttempt.person_id == person_id,
-            QuizAttempt.module_id == module_id,
-            QuizAttempt.submitted_at.is_(None),
-            QuizAttempt.discarded_at.is_(None),
+_open_attempt: list[sa.Select[QuizAttempt]] = []
+
+
+def _open_attempt_statement() -> sa.Select[QuizAttempt]:
+    """The open attempt of (``person_id``, ``module_id``): built once per process (the quiz form asks on
+    every view, and building a statement costs more than running it)."""
+    if not _open_attempt:
+        _open_attempt.append(
+            sa.select(QuizAttempt).where(
+                QuizAttempt.person_id == sa.bindparam("person_id", type_=sa.Integer),
+                QuizAttempt.module_id == sa.bindparam("module_id", type_=sa.Integer),
+                QuizAttempt.submitted_at.is_(None),
+                QuizAttempt.discarded_at.is_(None),
+            )
         )
-    )
+    return _open_attempt[0]
+
+
+def open_attempt_of(person_id: int, module_id: int) -> QuizAttempt | None:
+    return db.session.scalar(_open_attempt_statement(), {"person_id": person_id, "module_id": module_id})
 
 
 def get_attempt(person: Person, attempt_id: int, ref: lookup.ModuleRef) -> QuizAttempt:

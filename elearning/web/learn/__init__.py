@@ -1,11 +1,11 @@
 """Learning: the module reader and the quizzes (one blueprint, two view modules)."""
 
 from elearning.web.learn import quiz_views  # noqa: F401  (registers the quiz routes on the blueprint)
-from elearning.web.learn.quiz_markup import choice_inputs, choice_text
+from elearning.web.learn.quiz_markup import choice_text, question_fieldsets
 from elearning.web.learn.views import blueprint
 
 # The quiz form's and result page's choices (any template of the application may show them).
-blueprint.add_app_template_global(choice_inputs)
+blueprint.add_app_template_global(question_fieldsets)
 blueprint.add_app_template_global(choice_text)
 
 __all__ = ["blueprint"]

@@ -1,14 +1,15 @@
-"""A quiz's choices, rendered in Python: a quiz of eight questions has some thirty choices, and a Jinja loop with
-a macro per choice was most of the form's rendering time. The form and the result page share :func:`choice_text`."""
+"""A quiz's questions and choices, rendered in Python: a quiz of eight questions has some thirty choices, and a
+Jinja loop over them (a call per expression) was most of the form's rendering time. The form and the result page
+share :func:`choice_text`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from elearning.services.learning.quizzes import ShownChoice, ShownQuestion
+from elearning.web.layout import translate as _
 
 
 def choice_text(shown: ShownChoice, language: str) -> Markup:
@@ -16,7 +17,7 @@ def choice_text(shown: ShownChoice, language: str) -> Markup:
     true/false choice (escaped)."""
     if shown.choice is not None:
         return Markup(shown.choice.text(language))  # noqa: S704 (sanitized when the content was synced)
-    return escape(_("True") if shown.label_key == "true" else _("False"))
+    return _("True") if shown.label_key == "true" else _("False")
 
 
 def choice_inputs(item: ShownQuestion, number: int, chosen: Collection[str], language: str) -> Markup:
@@ -33,3 +34,28 @@ def choice_inputs(item: ShownQuestion, number: int, chosen: Collection[str], lan
             f"{choice_text(shown, language)}</label></div>\n"
         )
     return Markup("".join(parts))  # noqa: S704 (every part escaped above)
+
+
+def question_fieldsets(
+    questions: Sequence[ShownQuestion], answers: Mapping[str, Collection[str]], language: str
+) -> Markup:
+    """Every question of the form as a fieldset: its number, prompt, a hint when several answers are right,
+    and its choices (those in ``answers`` checked)."""
+    total = len(questions)
+    several_hint = _("Select every right answer.")
+    parts = []
+    for number, item in enumerate(questions, 1):
+        key = item.question.key
+        described = f' aria-describedby="hint-{number}"' if item.several else ""
+        label = _("Question %(number)d of %(total)d", number=number, total=total)
+        hint = f'<p class="hint" id="hint-{number}">{several_hint}</p>' if item.several else ""
+        parts.append(
+            f'<fieldset class="question" id="question-{number}"{described}>\n'
+            f'    <legend><span class="question-number">'
+            f"{label}</span>\n"
+            f'      <span class="question-prompt">{item.question.prompt(language)}</span></legend>\n'
+            f"    {hint}\n"
+            f"    {choice_inputs(item, number, answers.get(key, ()), language)}\n"
+            f"  </fieldset>\n  "
+        )
+    return Markup("".join(parts))  # noqa: S704 (prompts sanitized when the content was synced; the rest escaped)
