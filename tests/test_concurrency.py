@@ -208,6 +208,9 @@ def test_missing_guard_the_race_misses_the_completion(
     for module in (progress, quizzes):
         monkeypatch.setattr(module, "lock_learner", lambda _person_id: barrier.wait())
     monkeypatch.setattr(transactions, "start_writing", lambda: None)
+    # A page may write only after lock_learner() or begin_writing(), and on SQLite reads without BEGIN until
+    # then: without the lock, it reads and writes in one plain transaction, as any unit of work would.
+    monkeypatch.setattr(transactions, "start_reading", lambda: None)
     # The learner's new revision is a write on their row too: on PostgreSQL it would make the second writer
     # wait for the first to commit, a guard of its own. Without it, as without the lock:
     monkeypatch.setattr(revisions, "_bump", lambda *_args, **_kwargs: None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import flask_babel
+import pytest
 from flask import Flask
 from flask_babel import force_locale
 
@@ -106,3 +108,17 @@ def test_markup_translated_in_python_follows_a_forced_locale(app: Flask) -> None
             assert translate("Sign out") == "Sign out"
         assert translate("Sign out") == "Déconnexion"
         assert translate("Question %(number)d of %(total)d", number=2, total=8) == "Question 2 sur 8"
+
+
+def test_a_page_looks_its_translations_up_once(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = flask_babel.get_translations
+
+    def counted():  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(flask_babel, "get_translations", counted)
+    page = app.test_client().get("/login?lang=en").get_data(as_text=True)
+    assert "Sign in" in page and "Nobody intervenes alone." in page
+    assert len(calls) == 1

@@ -23,19 +23,35 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from elearning.extensions import IMMEDIATE, db, sqlite_writes
+from elearning.extensions import IMMEDIATE, db, sqlite_reads, sqlite_writes
 from elearning.models import Person
 from elearning.services import revisions
 
-#: :attr:`Session.info` keys: the session's transaction wrote / holds the write lock.
+#: :attr:`Session.info` keys: the session's transaction wrote / holds the write lock / may write (a page called
+#: :func:`begin_writing` or :func:`lock_learner`).
 WROTE = "elearning.wrote"
 LOCKED = "elearning.locked"
+MAY_WRITE = "elearning.may_write"
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state: sa.orm.ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
+        _refuse_unlocked_write(state.session)
         state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "before_flush")
+def _check_flush(session: Session, _context: object, _instances: object) -> None:
+    _refuse_unlocked_write(session)
+
+
+def _refuse_unlocked_write(session: Session) -> None:
+    """A page (GET) writes only after :func:`begin_writing` (or :func:`lock_learner`), on every database: on
+    SQLite its transaction runs without BEGIN until then (see :data:`elearning.extensions.sqlite_reads`), so
+    each statement would commit on its own."""
+    if sqlite_reads.get() and not session.info.get(MAY_WRITE):
+        raise RuntimeError("a page writes without begin_writing(): call it before the first write")
 
 
 @event.listens_for(Session, "after_flush")
@@ -48,6 +64,7 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(WROTE, None)
         session.info.pop(LOCKED, None)
+        session.info.pop(MAY_WRITE, None)
 
 
 def _is_sqlite() -> bool:
@@ -70,33 +87,43 @@ def start_writing() -> None:
     sqlite_writes.set(True)
 
 
+def start_reading() -> None:
+    """A page (GET): on SQLite its transactions run without BEGIN until :func:`begin_writing` (see
+    :data:`elearning.extensions.sqlite_reads`). Undone by :func:`stop_writing`."""
+    sqlite_reads.set(True)
+
+
 def stop_writing() -> None:
     sqlite_writes.set(False)
+    sqlite_reads.set(False)
 
 
 def begin_writing() -> None:
-    """Hold the write lock before writing (SQLite; nothing to do on PostgreSQL).
+    """Hold the write lock before writing (SQLite; on PostgreSQL only the permission below).
+
+    A page (GET) calls it before its first write, on every database: until then its writes are refused.
 
     A transaction that began IMMEDIATE, or that already wrote, holds the lock. One that only read so far ends
     (nothing to commit; what it read may be stale anyway) and a write transaction begins: objects loaded
     before are expired and read again when used. Raises ``RuntimeError`` when objects were changed in the
     session but not written yet: call it before changing them.
     """
-    if not _is_sqlite():
-        return
     session = db.session()
+    if not _is_sqlite():
+        session.info[MAY_WRITE] = True
+        return
     if session.info.get(LOCKED):
         return
     if session.in_transaction():
         if session.connection().info.get(IMMEDIATE) or session.info.get(WROTE):
-            session.info[LOCKED] = True
+            session.info[LOCKED] = session.info[MAY_WRITE] = True
             return
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_writing() must come before the changes it protects")
         session.commit()
     with writing():
         session.connection()  # BEGIN IMMEDIATE now: wait for the lock here, before reading what is to change
-    session.info[LOCKED] = True
+    session.info[LOCKED] = session.info[MAY_WRITE] = True
 
 
 def lock_learner(person_id: int) -> None:
@@ -107,4 +134,5 @@ def lock_learner(person_id: int) -> None:
     if _is_sqlite():
         begin_writing()
         return
+    db.session.info[MAY_WRITE] = True
     db.session.execute(sa.select(Person.id).where(Person.id == person_id).with_for_update())

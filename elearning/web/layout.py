@@ -170,11 +170,11 @@ def _translations() -> Any:
     """This request's translations, looked up once per locale (Flask-Babel looks them up again for every
     message); a block under ``force_locale`` gets its own locale's."""
     ctx = g._get_current_object()
-    locale = getattr(ctx, "babel_locale", None)
+    locale = getattr(getattr(ctx, "_flask_babel", None), "babel_locale", None)  # where Flask-Babel keeps it
     found = getattr(ctx, "_elearning_translations", None)
     if found is None or locale is None or found[0] is not locale:
         translations = flask_babel.get_translations()  # selects the locale when none is yet
-        found = ctx._elearning_translations = (getattr(ctx, "babel_locale", None), translations)
+        found = ctx._elearning_translations = (getattr(ctx._flask_babel, "babel_locale", None), translations)
     return found[1]
 
 

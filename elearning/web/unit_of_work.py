@@ -17,7 +17,9 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _begin() -> None:
-    if request.method not in READ_METHODS:
+    if request.method in READ_METHODS:
+        transactions.start_reading()
+    else:
         transactions.start_writing()
 
 
