@@ -74,28 +74,39 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 #: writes takes the write lock when its transaction begins (``BEGIN IMMEDIATE``) and waits for it instead.
 #: Set through :mod:`elearning.services.transactions`; PostgreSQL ignores it.
 sqlite_writes: ContextVar[bool] = ContextVar("sqlite_writes", default=False)
-#: On SQLite, whether the transactions begun on this thread belong to a page (a GET) that only reads until it
-#: calls ``begin_writing()``: they run without ``BEGIN``, every statement on its own snapshot, as every statement
-#: of PostgreSQL's ``READ COMMITTED`` does (two round trips fewer for a page of one statement). A write in such
-#: a transaction is refused (:mod:`elearning.services.transactions`): ``begin_writing()`` ends it and begins a
-#: write transaction first. Set by :mod:`elearning.web.unit_of_work`; PostgreSQL ignores it.
-sqlite_reads: ContextVar[bool] = ContextVar("sqlite_reads", default=False)
-#: The key of :attr:`sqlalchemy.engine.Connection.info` saying the current transaction began IMMEDIATE.
+#: Whether the transactions begun on this thread belong to a page (a GET) that only reads until it calls
+#: ``begin_writing()``: they run without a transaction of the database's (SQLite: no ``BEGIN``; PostgreSQL: the
+#: driver's autocommit), every statement on its own snapshot, as every statement of PostgreSQL's ``READ
+#: COMMITTED`` has anyway; two round trips fewer for a page of one statement. A write in such a transaction is
+#: refused (:mod:`elearning.services.transactions`): ``begin_writing()`` ends it and begins a write transaction
+#: first. Set by :mod:`elearning.web.unit_of_work`.
+page_reads: ContextVar[bool] = ContextVar("page_reads", default=False)
+#: The keys of :attr:`sqlalchemy.engine.Connection.info` saying the current transaction began IMMEDIATE (SQLite),
+#: or runs without a transaction of the database's (a page's reads).
 IMMEDIATE = "elearning.immediate"
+READS_ONLY = "elearning.reads_only"
 
 
 @event.listens_for(Engine, "begin")
-def _begin_sqlite(connection: Any) -> None:
+def _begin(connection: Any) -> None:
+    immediate = sqlite_writes.get()
+    reads = not immediate and page_reads.get()
+    connection.info[READS_ONLY] = reads
+    if connection.dialect.name == "postgresql":
+        driver = connection.connection.dbapi_connection
+        if driver.autocommit != reads:
+            driver.autocommit = reads  # the driver sends BEGIN before the first statement unless in autocommit
+        return
     if connection.dialect.name != "sqlite":
         return
-    immediate = sqlite_writes.get()
     connection.info[IMMEDIATE] = immediate
-    if not immediate and sqlite_reads.get():
-        return  # a page's reads: no BEGIN (see sqlite_reads)
+    if reads:
+        return  # a page's reads: no BEGIN
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
-def _end_sqlite(connection: Any) -> None:
+def _end(connection: Any) -> None:
     connection.info.pop(IMMEDIATE, None)
+    connection.info.pop(READS_ONLY, None)

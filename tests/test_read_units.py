@@ -1,6 +1,6 @@
 """On SQLite a page (GET) reads without BEGIN, each statement on its own snapshot, until it calls
 ``begin_writing()``; on every database, a page's write before that is refused and leaves nothing
-(:data:`elearning.extensions.sqlite_reads`). With real commits: the suite's outer transaction would hide it."""
+(:data:`elearning.extensions.page_reads`). With real commits: the suite's outer transaction would hide it."""
 
 from __future__ import annotations
 
@@ -124,3 +124,30 @@ def test_a_page_that_writes_without_begin_writing_is_refused_and_leaves_nothing(
     assert _organizations(sqlite_app) == ["CJQ"]
     assert client.get("/careful").status_code == 200
     assert _organizations(sqlite_app) == ["CJQ", "NEW"]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_page_reads_in_autocommit_until_it_begins_writing(app: Flask) -> None:
+    def driver_autocommit() -> bool:
+        return bool(db.session.connection().connection.dbapi_connection.autocommit)  # type: ignore[union-attr]
+
+    def reading() -> str:
+        db.session.execute(sa.select(Organization.id)).all()
+        return f"{driver_autocommit()}"
+
+    def writing() -> str:
+        db.session.execute(sa.select(Organization.id)).all()
+        before = driver_autocommit()
+        transactions.begin_writing()
+        db.session.add(_new_organization())
+        db.session.flush()
+        return f"{before} {driver_autocommit()}"
+
+    app.add_url_rule("/reading", view_func=reading)
+    app.add_url_rule("/writing", view_func=writing)
+    client = _with_a_worker(app).test_client()
+    assert client.get("/reading").get_data(as_text=True) == "True"
+    assert client.get("/writing").get_data(as_text=True) == "True False"
+    assert _organizations(app) == ["CJQ", "NEW"]
+    with app.app_context():  # a command's transactions are real ones
+        assert driver_autocommit() is False

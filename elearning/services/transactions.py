@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from elearning.extensions import IMMEDIATE, db, sqlite_reads, sqlite_writes
+from elearning.extensions import IMMEDIATE, READS_ONLY, db, page_reads, sqlite_writes
 from elearning.models import Person
 from elearning.services import revisions
 
@@ -48,9 +48,9 @@ def _check_flush(session: Session, _context: object, _instances: object) -> None
 
 def _refuse_unlocked_write(session: Session) -> None:
     """A page (GET) writes only after :func:`begin_writing` (or :func:`lock_learner`), on every database: on
-    SQLite its transaction runs without BEGIN until then (see :data:`elearning.extensions.sqlite_reads`), so
+    SQLite its transaction runs without BEGIN until then (see :data:`elearning.extensions.page_reads`), so
     each statement would commit on its own."""
-    if sqlite_reads.get() and not session.info.get(MAY_WRITE):
+    if page_reads.get() and not session.info.get(MAY_WRITE):
         raise RuntimeError("a page writes without begin_writing(): call it before the first write")
 
 
@@ -89,40 +89,39 @@ def start_writing() -> None:
 
 def start_reading() -> None:
     """A page (GET): on SQLite its transactions run without BEGIN until :func:`begin_writing` (see
-    :data:`elearning.extensions.sqlite_reads`). Undone by :func:`stop_writing`."""
-    sqlite_reads.set(True)
+    :data:`elearning.extensions.page_reads`). Undone by :func:`stop_writing`."""
+    page_reads.set(True)
 
 
 def stop_writing() -> None:
     sqlite_writes.set(False)
-    sqlite_reads.set(False)
+    page_reads.set(False)
 
 
 def begin_writing() -> None:
-    """Hold the write lock before writing (SQLite; on PostgreSQL only the permission below).
+    """Begin a write transaction before writing (SQLite: hold the write lock).
 
-    A page (GET) calls it before its first write, on every database: until then its writes are refused.
-
-    A transaction that began IMMEDIATE, or that already wrote, holds the lock. One that only read so far ends
-    (nothing to commit; what it read may be stale anyway) and a write transaction begins: objects loaded
-    before are expired and read again when used. Raises ``RuntimeError`` when objects were changed in the
-    session but not written yet: call it before changing them.
+    A page (GET) calls it before its first write, on every database: until then its writes are refused, and
+    its reads ran without a transaction of the database's (see :data:`elearning.extensions.page_reads`). A
+    transaction that began IMMEDIATE (SQLite), or that already wrote, or any write transaction on PostgreSQL,
+    goes on. One that only read so far ends (nothing to commit; what it read may be stale anyway) and a write
+    transaction begins: objects loaded before are expired and read again when used. Raises ``RuntimeError``
+    when objects were changed in the session but not written yet: call it before changing them.
     """
     session = db.session()
-    if not _is_sqlite():
-        session.info[MAY_WRITE] = True
-        return
     if session.info.get(LOCKED):
         return
     if session.in_transaction():
-        if session.connection().info.get(IMMEDIATE) or session.info.get(WROTE):
+        connection = session.connection()
+        reads_only = connection.info.get(READS_ONLY)
+        if not reads_only and (not _is_sqlite() or connection.info.get(IMMEDIATE) or session.info.get(WROTE)):
             session.info[LOCKED] = session.info[MAY_WRITE] = True
             return
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_writing() must come before the changes it protects")
         session.commit()
     with writing():
-        session.connection()  # BEGIN IMMEDIATE now: wait for the lock here, before reading what is to change
+        session.connection()  # SQLite: BEGIN IMMEDIATE now, to wait for the lock here, before reading
     session.info[LOCKED] = session.info[MAY_WRITE] = True
 
 
@@ -131,8 +130,7 @@ def lock_learner(person_id: int) -> None:
     unit of work commits; then read again what the write depends on (what this process keeps about the learner
     is not used any more in this unit of work: it may predate a write another one committed meanwhile)."""
     revisions.forget(person_id)
+    begin_writing()
     if _is_sqlite():
-        begin_writing()
         return
-    db.session.info[MAY_WRITE] = True
     db.session.execute(sa.select(Person.id).where(Person.id == person_id).with_for_update())
