@@ -85,6 +85,8 @@ page_reads: ContextVar[bool] = ContextVar("page_reads", default=False)
 #: or runs without a transaction of the database's (a page's reads).
 IMMEDIATE = "elearning.immediate"
 READS_ONLY = "elearning.reads_only"
+#: ... and that :func:`_begin` switched the PostgreSQL driver to autocommit (switched back when it ends).
+AUTOCOMMIT_SET = "elearning.autocommit_set"
 
 
 @event.listens_for(Engine, "begin")
@@ -94,8 +96,9 @@ def _begin(connection: Any) -> None:
     connection.info[READS_ONLY] = reads
     if connection.dialect.name == "postgresql":
         driver = connection.connection.dbapi_connection
-        if driver.autocommit != reads:
-            driver.autocommit = reads  # the driver sends BEGIN before the first statement unless in autocommit
+        if reads and not driver.autocommit:  # (already on for SQLAlchemy's AUTOCOMMIT isolation level)
+            driver.autocommit = True  # the driver sends BEGIN before the first statement unless in autocommit
+            connection.info[AUTOCOMMIT_SET] = True
         return
     if connection.dialect.name != "sqlite":
         return
@@ -110,3 +113,5 @@ def _begin(connection: Any) -> None:
 def _end(connection: Any) -> None:
     connection.info.pop(IMMEDIATE, None)
     connection.info.pop(READS_ONLY, None)
+    if connection.info.pop(AUTOCOMMIT_SET, False):
+        connection.connection.dbapi_connection.autocommit = False

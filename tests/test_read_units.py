@@ -151,3 +151,20 @@ def test_on_postgresql_a_page_reads_in_autocommit_until_it_begins_writing(app: F
     assert _organizations(app) == ["CJQ", "NEW"]
     with app.app_context():  # a command's transactions are real ones
         assert driver_autocommit() is False
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("page", [False, True], ids=["command", "page"])
+def test_sqlalchemys_autocommit_isolation_level_is_left_alone(app: Flask, page: bool) -> None:
+    """What the benchmark and the test databases use to create and drop databases."""
+    with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if page:
+            transactions.start_reading()
+        try:
+            connection.execute(sa.text("SELECT 1"))
+            assert connection.connection.dbapi_connection.autocommit is True  # type: ignore[union-attr]
+            connection.commit()
+            connection.execute(sa.text("SELECT 1"))
+            assert connection.connection.dbapi_connection.autocommit is True  # type: ignore[union-attr]
+        finally:
+            transactions.stop_writing()
