@@ -113,5 +113,5 @@ def _begin(connection: Any) -> None:
 def _end(connection: Any) -> None:
     connection.info.pop(IMMEDIATE, None)
     connection.info.pop(READS_ONLY, None)
-    if connection.info.pop(AUTOCOMMIT_SET, False):
+    if connection.info.pop(AUTOCOMMIT_SET, False) and not connection.invalidated:
         connection.connection.dbapi_connection.autocommit = False

@@ -19,7 +19,7 @@ from elearning.models import Organization
 from elearning.services import transactions
 from tests.conftest import migrate_to_head, settings
 from tests.factories import PASSWORD, make_org, make_person
-from tests.web import signed_in_client
+from tests.web import csrf_token, signed_in_client
 
 pytestmark = [pytest.mark.commits]
 
@@ -82,18 +82,10 @@ def test_a_page_reads_without_begin(sqlite_app: Flask, sent: Sent) -> None:
     sent.statements.clear()
     assert client.get("/").status_code == 200
     assert sent.statements and "BEGIN" not in sent.statements and "COMMIT" not in sent.statements
-    token = _token(client)
+    token = csrf_token(client, "/")
     sent.statements.clear()
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert sent.statements[0] == "BEGIN"  # a form: BEGIN IMMEDIATE from its first statement
-
-
-def _token(client: Any) -> str:
-    from tests.web import CSRF_META
-
-    found = CSRF_META.search(client.get("/").get_data(as_text=True))
-    assert found
-    return found.group(1)
 
 
 def _new_organization() -> Organization:

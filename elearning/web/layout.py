@@ -57,12 +57,6 @@ ROLE_LABELS = {
 }
 
 
-def navigation() -> list[dict[str, object]]:
-    """The navigation items the viewer may open, with their URL and whether it is this page's."""
-    urls = _navigation_urls()
-    return _navigation_items(_allowed_endpoints(urls), request.path, urls)
-
-
 def _navigation_urls() -> dict[str, str]:
     """The URL of every navigation item whose page exists, by endpoint."""
     return {item.endpoint: url_of(item.endpoint) for item in NAVIGATION if item.endpoint in current_app.view_functions}
@@ -74,6 +68,7 @@ def _allowed_endpoints(urls: dict[str, str]) -> tuple[str, ...]:
 
 
 def _navigation_items(allowed: tuple[str, ...], path: str, urls: dict[str, str]) -> list[dict[str, object]]:
+    """The items the viewer may open, with their URL and whether it is this page's."""
     labels = {item.endpoint: item.label for item in NAVIGATION}
     return [
         {"url": urls[endpoint], "label": labels[endpoint], "current": path == urls[endpoint]} for endpoint in allowed
@@ -121,8 +116,7 @@ def site_header() -> Markup:
     def render() -> str:
         return render_template(
             "layout/header.html",
-            switch=language_switch(),
-            switch_url=_SWITCH_MARK,
+            switch={**language_switch(), "url": _SWITCH_MARK},
             signed_in=signed_in,
             csrf_mark=_CSRF_MARK,
             nav=_navigation_items(allowed, path, urls),
@@ -187,10 +181,9 @@ def translate(string: str, **variables: Any) -> Markup:
 @pass_eval_context
 def _gettext(eval_context: EvalContext, string: str, **variables: Any) -> str:
     """Jinja's new-style ``gettext`` (``_()`` in templates): translated, escaped, formatted with ``variables``."""
-    translated = _translations().ugettext(string)
     if eval_context.autoescape:
-        translated = Markup(translated)  # noqa: S704 (our own catalogs, as Jinja does)
-    return translated % variables
+        return translate(string, **variables)
+    return _translations().ugettext(string) % variables
 
 
 @pass_eval_context
@@ -232,8 +225,6 @@ def init_app(app: Flask) -> None:
         static_url=static_url,
         url_of=url_of,
         get_locale=get_locale,
-        navigation=navigation,
-        language_switch=language_switch,
         site_header=site_header,
         site_footer=site_footer,
         head_links=head_links,
