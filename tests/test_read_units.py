@@ -160,3 +160,37 @@ def test_sqlalchemys_autocommit_isolation_level_is_left_alone(app: Flask, page: 
             assert connection.connection.dbapi_connection.autocommit is True  # type: ignore[union-attr]
         finally:
             transactions.stop_writing()
+
+
+class Commits:
+    """The sessions' commits (``after_commit``)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, _session: Any) -> None:
+        self.count += 1
+
+
+def test_a_page_that_only_read_does_not_commit_and_one_that_wrote_does(any_app: Flask) -> None:
+    def writing() -> str:
+        transactions.begin_writing()
+        db.session.add(_new_organization())
+        return "written"
+
+    any_app.add_url_rule("/reading", view_func=lambda: str(len(_organizations(any_app))))
+    any_app.add_url_rule("/writing", view_func=writing)
+    client = signed_in_client(any_app, "worker@example.org", PASSWORD)
+    commits = Commits()
+    sa.event.listen(sa.orm.Session, "after_commit", commits)
+    try:
+        client.get("/")  # warm: what is kept per person is kept, the session's last seen is recent
+        commits.count = 0
+        assert client.get("/").status_code == 200
+        assert client.get("/reading").status_code == 200
+        assert commits.count == 0
+        assert client.get("/writing").status_code == 200
+        assert commits.count >= 1  # (begin_writing() ends the reads first)
+    finally:
+        sa.event.remove(sa.orm.Session, "after_commit", commits)
+    assert _organizations(any_app) == ["CJQ", "NEW"]

@@ -98,6 +98,12 @@ def stop_writing() -> None:
     page_reads.set(False)
 
 
+def may_write() -> bool:
+    """Whether this unit of work may have written: a form or a command, or a page after :func:`begin_writing`
+    (a page before it reads only)."""
+    return not page_reads.get() or bool(db.session().info.get(MAY_WRITE))
+
+
 def begin_writing() -> None:
     """Begin a write transaction before writing (SQLite: hold the write lock).
 

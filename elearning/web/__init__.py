@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from elearning.web import errors, layout, security, unit_of_work, visitors
+from elearning.web import cookies, errors, layout, security, unit_of_work, visitors
 
 
 def init_web(app: Flask) -> None:
     unit_of_work.init_app(app)
+    cookies.init_app(app)
     visitors.init_app(app)
     security.init_app(app)
     errors.init_app(app)

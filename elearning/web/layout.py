@@ -58,8 +58,15 @@ ROLE_LABELS = {
 
 
 def _navigation_urls() -> dict[str, str]:
-    """The URL of every navigation item whose page exists, by endpoint."""
-    return {item.endpoint: url_of(item.endpoint) for item in NAVIGATION if item.endpoint in current_app.view_functions}
+    """The URL of every navigation item whose page exists, by endpoint (built once per script root: they take
+    no arguments)."""
+    key = ("navigation", request.script_root)
+    parts = _parts()
+    urls = parts.get(key)
+    if urls is None:
+        views = current_app.view_functions
+        urls = parts[key] = {item.endpoint: url_of(item.endpoint) for item in NAVIGATION if item.endpoint in views}
+    return urls
 
 
 def _allowed_endpoints(urls: dict[str, str]) -> tuple[str, ...]:
@@ -89,7 +96,7 @@ _CSRF_MARK = "\x00csrf-token\x00"
 _PARTS_KEPT = 2048
 
 
-def _parts() -> dict[tuple[object, ...], str]:
+def _parts() -> dict[tuple[object, ...], Any]:
     return current_app.extensions["elearning.layout"]
 
 

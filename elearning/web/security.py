@@ -15,10 +15,15 @@ CSP = (
 
 
 def csp_nonce() -> str:
-    """The nonce for this request's inline scripts (there are none yet; kept for later pages)."""
+    """The nonce for this request's inline scripts (there are none yet; kept for later pages). The policy names
+    a nonce only on a response whose page asked for one."""
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce
+
+
+#: The policy of a page that asked for no nonce.
+CSP_WITHOUT_NONCE = CSP.replace(" 'nonce-{nonce}'", "")
 
 
 def allow_caching(response: BaseResponse, seconds: int) -> BaseResponse:
@@ -31,7 +36,10 @@ def allow_caching(response: BaseResponse, seconds: int) -> BaseResponse:
 def _headers(response: Response) -> Response:
     headers = response.headers
     # An SVG image opened on its own must not run anything: views give it a sandboxing policy of its own.
-    headers["Content-Security-Policy"] = headers.pop("X-Elearning-Csp", None) or CSP.format(nonce=csp_nonce())
+    policy = headers.pop("X-Elearning-Csp", None)
+    if policy is None:
+        policy = CSP.format(nonce=g.csp_nonce) if "csp_nonce" in g else CSP_WITHOUT_NONCE
+    headers["Content-Security-Policy"] = policy
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"

@@ -25,10 +25,11 @@ def _begin() -> None:
 
 def _commit(response: Response) -> Response:
     # A request that never used the database (the sign-in form, a static file) has nothing to commit: no
-    # session is created for it.
+    # session is created for it. Nor does a page that only read (it could not write before begin_writing():
+    # transactions refuses it): the session's removal at teardown ends what it read.
     if db.session.registry.has():
         session = db.session()
-        if session.in_transaction() or session.new or session.dirty or session.deleted:
+        if session.new or session.dirty or session.deleted or (session.in_transaction() and transactions.may_write()):
             session.commit()
     return response
 
