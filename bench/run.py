@@ -1,15 +1,17 @@
 """The benchmark: ``make bench`` (both databases, budgets enforced) and ``make bench-smoke`` (short, report only).
 
     .venv/bin/python bench/run.py [--smoke] [--db sqlite|postgres|both] [--check ratio|cpu|none]
-                                  [--page NAME ...] [--rounds N] [--duration S] [--out bench/results.json]
+                                  [--page NAME ...] [--rounds N] [--duration S] [--slices N]
+                                  [--out bench/results.json]
 
 For each database: a fresh one (a SQLite file in a temporary folder, or ``elearning_bench_<pid>`` on the local
 PostgreSQL, dropped afterwards) prepared with ``elearning db upgrade``, ``content sync`` and ``demo --force``;
 gunicorn with the production settings serving the application, and a second gunicorn serving the floor
 (``bench/floor_app.py``, a bare endpoint returning a body of a given size). Every page of ``bench/pages.py`` is
 signed in through the real form as the account that uses it, fetched once (its size, its query count), then
-measured with wrk, interleaved with the floor at the same body size, round after round. Prints one table per
-database, writes the numbers to ``--out`` and, unless ``--check none``, exits 1 naming each missed budget.
+measured with wrk, interleaved with the floor at the same body size, round after round (within a round, floor
+and page alternate in ``--slices`` short runs, so that a change of the machine's speed meets both). Prints one
+table per database, writes the numbers to ``--out`` and, unless ``--check none``, exits 1 naming each missed budget.
 ``docs/performance.md`` explains the columns.
 """
 
@@ -56,14 +58,14 @@ from bench.servers import (  # noqa: E402
     run_wrk,
     server_environment,
 )
-from bench.stats import Run, Summary, cpu_delta_ticks, format_table, server_errors, summarize  # noqa: E402
+from bench.stats import Run, Summary, combine, cpu_delta_ticks, format_table, server_errors, summarize  # noqa: E402
 
 DATABASES = ("sqlite", "postgres")
 WORKERS = 2
 CONNECTIONS = 4
 THREADS = 2
-FULL = {"rounds": 3, "duration": 3.0}
-SMOKE = {"rounds": 1, "duration": 1.0}
+FULL = {"rounds": 3, "duration": 3.0, "slices": 3}
+SMOKE = {"rounds": 1, "duration": 1.0, "slices": 1}
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Options:
     databases: tuple[str, ...]
     rounds: int
     duration_s: float
+    slices: int
     check: str
     pages: tuple[Page, ...]
     out: Path
@@ -158,9 +161,9 @@ class Bench:
             pids += postgres_pids(self.database_name)
         return pids
 
-    def measure(self, server: Gunicorn, path: str, cookie: str) -> Run:
+    def measure(self, server: Gunicorn, path: str, cookie: str, duration_s: float) -> Run:
         before = cpu_ticks(self.server_pids(server))
-        result = run_wrk(server.base_url + path, cookie, self.options.duration_s, CONNECTIONS, THREADS)
+        result = run_wrk(server.base_url + path, cookie, duration_s, CONNECTIONS, THREADS)
         after = cpu_ticks(self.server_pids(server))
         return Run(result, cpu_delta_ticks(before, after) / TICKS_PER_S)
 
@@ -205,8 +208,12 @@ def measure_database(bench: Bench, facts: dict[str, str], settings: dict[str, st
     errors: dict[str, dict[str, int]] = {page.name: {} for page in options.pages}
     for number in range(1, options.rounds + 1):
         for page in options.pages:
-            floor = bench.measure(bench.floor, f"/floor/{sizes[page.name]}", "")
-            run = bench.measure(bench.app, paths[page.name], cookie_of[page.name])
+            floors, runs = [], []
+            slice_s = options.duration_s / options.slices
+            for _slice in range(options.slices):  # floor and page in turn: both meet the machine as it is
+                floors.append(bench.measure(bench.floor, f"/floor/{sizes[page.name]}", "", slice_s))
+                runs.append(bench.measure(bench.app, paths[page.name], cookie_of[page.name], slice_s))
+            floor, run = combine(floors), combine(runs)
             _merge(errors[page.name], bench.new_errors())
             rounds[page.name].append((floor, run))
             print(
@@ -321,7 +328,15 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     )
     parser.add_argument("--page", action="append", default=[], help="measure only this page (repeatable)")
     parser.add_argument("--rounds", type=int, default=None, help="rounds (default 3, smoke 1)")
-    parser.add_argument("--duration", type=float, default=None, help="seconds per wrk run (default 3, smoke 1)")
+    parser.add_argument(
+        "--duration", type=float, default=None, help="seconds of wrk per page and round (default 3, smoke 1)"
+    )
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=None,
+        help="runs of floor and page in turn within a round, each of duration ÷ slices (default 3, smoke 1)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json", help="where the JSON goes")
     parser.add_argument(
         "--postgres-url",
@@ -338,12 +353,17 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
         parser.error(f"unknown page {', '.join(unknown)}; pages: {', '.join(known)}")
     rounds = args.rounds if args.rounds is not None else int(defaults["rounds"])
     duration = args.duration if args.duration is not None else float(defaults["duration"])
-    if rounds < 1 or duration <= 0:
-        parser.error("--rounds must be at least 1 and --duration positive")
+    slices = args.slices if args.slices is not None else int(defaults["slices"])
+    if rounds < 1 or duration <= 0 or slices < 1:
+        parser.error("--rounds and --slices must be at least 1 and --duration positive")
+    slice_s = duration / slices
+    if slice_s < 1 or slice_s != int(slice_s):
+        parser.error("--duration ÷ --slices must be a whole number of seconds, at least 1 (wrk's unit)")
     return Options(
         databases=DATABASES if args.db == "both" else (args.db,),
         rounds=rounds,
         duration_s=duration,
+        slices=slices,
         check=args.check or ("none" if args.smoke else "ratio"),
         pages=tuple(known[name] for name in args.page) if args.page else PAGES,
         out=args.out,
@@ -381,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "smoke": options.smoke,
             "rounds": options.rounds,
             "duration_s": options.duration_s,
+            "slices": options.slices,
             "check": options.check,
             "connections": CONNECTIONS,
             "wrk_threads": THREADS,

@@ -129,6 +129,24 @@ class Run:
         return 1000 * self.cpu_s / self.wrk.requests if self.wrk.requests else 0.0
 
 
+def combine(runs: Sequence[Run]) -> Run:
+    """The slices of one round as one run: requests, time, errors and CPU summed; p50 the median of the
+    slices' and p99 the largest."""
+    if not runs:
+        raise ValueError("no slices to combine")
+    return Run(
+        WrkResult(
+            requests=sum(run.wrk.requests for run in runs),
+            duration_s=sum(run.wrk.duration_s for run in runs),
+            non2xx=sum(run.wrk.non2xx for run in runs),
+            socket_errors=sum(run.wrk.socket_errors for run in runs),
+            p50_ms=_median(run.wrk.p50_ms for run in runs),
+            p99_ms=max(run.wrk.p99_ms for run in runs),
+        ),
+        cpu_s=sum(run.cpu_s for run in runs),
+    )
+
+
 @dataclass(frozen=True)
 class Summary:
     """One page of one database over every round: medians, except the error counts (totals over the rounds)."""

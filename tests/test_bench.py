@@ -14,6 +14,7 @@ from bench.stats import (
     Run,
     Summary,
     WrkResult,
+    combine,
     cpu_delta_ticks,
     format_table,
     is_other_database_backend,
@@ -144,6 +145,39 @@ def test_summary_takes_medians_of_per_round_ratios_and_totals_the_errors() -> No
     assert summary.floor_cpu_ms == pytest.approx(0.2)
     assert summary.cpu_ratio == pytest.approx(0.02)
     assert (summary.queries, summary.bytes) == (14, 3000)
+
+
+def test_the_slices_of_a_round_add_up_to_one_run() -> None:
+    slices = [
+        Run(WrkResult(3000, 1.0, 1, 0, 1.0, 4.0), 0.9),
+        Run(WrkResult(1500, 1.0, 0, 2, 2.0, 9.0), 0.8),  # the machine slowed down for this slice
+        Run(WrkResult(3000, 1.0, 0, 0, 1.2, 5.0), 0.9),
+    ]
+    round_ = combine(slices)
+    assert round_.wrk == WrkResult(7500, 3.0, 1, 2, 1.2, 9.0)
+    assert round_.wrk.rate == 2500
+    assert round_.cpu_s == pytest.approx(2.6)
+    with pytest.raises(ValueError):
+        combine([])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "slices"), [([], 3), (["--smoke"], 1), (["--duration", "4", "--slices", "2"], 2)]
+)
+def test_rounds_are_cut_into_slices_of_whole_seconds(arguments: list[str], slices: int) -> None:
+    from bench.run import parse_options
+
+    assert parse_options(arguments).slices == slices
+
+
+@pytest.mark.parametrize("arguments", [["--slices", "0"], ["--duration", "3", "--slices", "2"], ["--slices", "6"]])
+def test_slices_wrk_cannot_time_are_refused(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.run import parse_options
+
+    with pytest.raises(SystemExit) as stop:
+        parse_options(arguments)
+    assert stop.value.code == 2
+    assert "--slices" in capsys.readouterr().err
 
 
 def test_summary_of_no_rounds_is_an_error() -> None:
