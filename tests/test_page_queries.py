@@ -33,7 +33,7 @@ BUDGETS = {
 NEWCOMER = "newcomer@example.org"
 #: Statements once warm while nothing about the learner changed: the session lookup (with the revisions), and
 #: the quiz form's open attempt (see elearning.services.revisions).
-WARM = {"section": 1, "module": 1, "quiz form": 2, "dashboard": 1}
+WARM = {"section": 1, "module": 1, "quiz form": 1, "dashboard": 1}
 
 
 @pytest.fixture

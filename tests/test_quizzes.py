@@ -180,7 +180,8 @@ def test_shuffled_order_is_stable_within_an_attempt_and_changes_across_attempts(
 
 
 def test_save_then_submit(app: Flask, learner: FlaskClient) -> None:
-    form = read_quiz_form(learner.get(QUIZ).get_data(as_text=True))
+    learner.get(QUIZ)  # opens the attempt
+    form = read_quiz_form(learner.get(QUIZ).get_data(as_text=True))  # the open attempt, as kept for the learner
     saved = post_answers(learner, form, {"annee-demantelement": ["a"]}, action="save")
     assert saved.status_code == 302 and saved.headers["Location"] == QUIZ
     attempt = _attempt(app, form.attempt)

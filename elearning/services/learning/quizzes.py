@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -65,8 +66,32 @@ class ShownQuestion:
 class QuizStart:
     """What opening the quiz gave: the open attempt, or None when no attempt is left (``allowance`` says)."""
 
-    attempt: QuizAttempt | None
+    attempt: QuizAttempt | OpenAttempt | None
     allowance: Allowance
+
+
+@dataclass(frozen=True)
+class OpenAttempt:
+    """What the quiz form shows of an open attempt, as a plain value (kept under the learner's revision: every
+    write to an attempt gives its learner a new one)."""
+
+    id: int
+    quiz_id: int
+    pass_mark: int
+    question_order: tuple[str, ...]
+    choice_order: Mapping[str, tuple[str, ...]]
+    answers: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, attempt: QuizAttempt) -> OpenAttempt:
+        return cls(
+            id=attempt.id,
+            quiz_id=attempt.quiz_id,
+            pass_mark=attempt.pass_mark,
+            question_order=tuple(attempt.question_order),
+            choice_order=MappingProxyType({key: tuple(keys) for key, keys in attempt.choice_order.items()}),
+            answers=MappingProxyType({key: tuple(keys) for key, keys in (attempt.answers or {}).items()}),
+        )
 
 
 @dataclass(frozen=True)
@@ -100,7 +125,7 @@ def _gradable(question: QuestionEntry, choices: list[ChoiceEntry]) -> GradableQu
     )
 
 
-def shown_questions(attempt: QuizAttempt) -> tuple[ShownQuestion, ...]:
+def shown_questions(attempt: QuizAttempt | OpenAttempt) -> tuple[ShownQuestion, ...]:
     """The attempt's questions and choices in the order it fixed (two queries)."""
     questions, choices = _questions(attempt.quiz_id)
     shown = []
@@ -168,6 +193,24 @@ def _open_attempt_statement() -> sa.Select[QuizAttempt]:
 
 def open_attempt_of(person_id: int, module_id: int) -> QuizAttempt | None:
     return db.session.scalar(_open_attempt_statement(), {"person_id": person_id, "module_id": module_id})
+
+
+def _seen_open_attempt(person_id: int, module_id: int) -> OpenAttempt | None:
+    def load() -> OpenAttempt | None:
+        found = open_attempt_of(person_id, module_id)
+        return OpenAttempt.of(found) if found is not None else None
+
+    return revisions.memo("open attempt", person_id, lambda: module_id, load)
+
+
+def open_for_form(person: Person, ref: lookup.ModuleRef, quiz: QuizEntry) -> QuizStart:
+    """:func:`start_or_continue` for the quiz form: an open attempt at this quiz as a plain value, read from
+    what this process keeps under the learner's revision when it can (no statement); otherwise (nothing open,
+    an old version's attempt) :func:`start_or_continue` decides."""
+    seen = _seen_open_attempt(person.id, ref.module.id)
+    if seen is not None and seen.quiz_id == quiz.id:
+        return QuizStart(seen, allowance(person.id, ref.module.id, quiz))
+    return start_or_continue(person, ref, quiz)
 
 
 def get_attempt(person: Person, attempt_id: int, ref: lookup.ModuleRef) -> QuizAttempt:

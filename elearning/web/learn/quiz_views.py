@@ -38,7 +38,16 @@ def _raw_answers() -> dict[str, list[str]]:
     }
 
 
-def _render_form(ref, quiz, attempt: QuizAttempt, *, allowance=None, answers=None, error=None, status: int = 200):
+def _render_form(
+    ref,
+    quiz,
+    attempt: QuizAttempt | quizzes.OpenAttempt,
+    *,
+    allowance=None,
+    answers=None,
+    error=None,
+    status: int = 200,
+):
     person = signed_in_person()
     return (
         render_template(
@@ -61,7 +70,7 @@ def quiz(slug: str) -> Response | tuple[str, int]:
     person = signed_in_person()
     ref = lookup.find_module(slug)
     quiz = _quiz_or_404(ref)
-    started = quizzes.start_or_continue(person, ref, quiz)
+    started = quizzes.open_for_form(person, ref, quiz)
     if started.attempt is None and started.allowance.passed:
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return render_template("learn/quiz_done.html", ref=ref, attempts=latest), 200
