@@ -436,3 +436,36 @@ def test_dashboard_uses_a_fixed_number_of_queries(app: Flask, content: Path, clo
         page = learner.get("/").get_data(as_text=True)
     assert page.count('href="/certificates/') == 3
     assert small.count == large.count, (small.count, large.count)
+
+
+def test_the_verification_page_kept_for_visitors_still_shows_each_its_own(app: Flask, learner: FlaskClient) -> None:
+    """The page is kept rendered for visitors who are not signed in (:func:`elearning.web.layout.kept_page`):
+    a revocation shows at once, each language and query gets its own, and a signed-in viewer or a visitor
+    with a message waiting gets the page rendered for them."""
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    path = f"/verify/{certificate.code}"
+    public = app.test_client()
+    for _ in range(2):  # the second from what was kept
+        page = public.get(f"{path}?from=email").get_data(as_text=True)
+        assert "Cette attestation est valide." in page and NAME in page
+        assert 'class="lang-switch" href="/verify/' in page and "from=email&amp;lang=en" in page
+    english = app.test_client().get(f"{path}?lang=en").get_data(as_text=True)
+    assert "This certificate is valid." in english and '<html lang="en">' in english
+    other_query = public.get(f"{path}?from=letter").get_data(as_text=True)
+    assert "from=letter&amp;lang=en" in other_query and "from=email" not in other_query
+    signed_in = learner.get(path).get_data(as_text=True)
+    assert 'class="sign-out"' in signed_in and 'class="sign-out"' not in page
+
+    leaving = signed_in_client(app, "table@example.org", PASSWORD)
+    assert leaving.post("/logout", data={"csrf_token": csrf_token(leaving, "/account")}).status_code == 302
+    assert 'class="alert alert-success"' in leaving.get(path).get_data(as_text=True)  # "signed out", waiting
+    assert 'class="alert alert-success"' not in leaving.get(path).get_data(as_text=True)  # shown once
+
+    table = signed_in_client(app, "table@example.org", PASSWORD)
+    revoked = table.post(
+        f"/certificates/{certificate.id}/revoke",
+        data={"csrf_token": csrf_token(table, "/account"), "reason": "Erreur de saisie"},
+    )
+    assert revoked.status_code == 302
+    assert "Cette attestation a été révoquée." in public.get(f"{path}?from=email").get_data(as_text=True)

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import Flask, current_app, g, render_template, request, url_for
+from flask import Flask, current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
@@ -130,10 +130,38 @@ def site_header() -> Markup:
         )
 
     text = _kept(("header", script_root, locale, signed_in, allowed, current), render)
+    if g.get(_KEEPING_PAGE):
+        return Markup(text)  # noqa: S704 (a whole page being kept: kept_page() replaces the marks)
+    return Markup(_per_request(text, signed_in))  # noqa: S704 (rendered by our template; the values escaped)
+
+
+def _per_request(text: str, signed_in: bool) -> str:
     text = text.replace(_SWITCH_MARK, str(escape(language_switch()["url"])))
     if signed_in:
         text = text.replace(_CSRF_MARK, str(escape(generate_csrf())))
-    return Markup(text)  # noqa: S704 (rendered by our template; the replaced values are escaped)
+    return text
+
+
+#: ``g`` attribute set while :func:`kept_page` renders a page to keep.
+_KEEPING_PAGE = "elearning_keeping_page"
+
+
+def kept_page(key: tuple[object, ...], render: Callable[[], str]) -> str:
+    """A whole page for a visitor who is not signed in and has no message waiting, rendered once per ``key``
+    (which must name everything the page's content depends on; the language and script root are added) and
+    kept, the header's language switch put in per request. Anyone else gets ``render()``."""
+    if current_person() is not None or dict.get(session._get_current_object(), "_flashes"):  # type: ignore[attr-defined]
+        return render()
+    full = ("page", request.script_root, str(get_locale() or "fr"), *key)
+
+    def render_with_marks() -> str:
+        setattr(g, _KEEPING_PAGE, True)
+        try:
+            return render()
+        finally:
+            delattr(g, _KEEPING_PAGE)
+
+    return _per_request(_kept(full, render_with_marks), signed_in=False)
 
 
 def site_footer() -> Markup:

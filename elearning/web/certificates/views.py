@@ -17,7 +17,7 @@ from elearning.security import ratelimit
 from elearning.services.certification import codes, register, revocation
 from elearning.services.learning import cycles
 from elearning.web.certificates.pdf import CertificatePrint, render
-from elearning.web.layout import format_day
+from elearning.web.layout import format_day, kept_page
 from elearning.web.visitors import current_viewer, signed_in_person
 
 blueprint = Blueprint("certificates", __name__)
@@ -120,12 +120,14 @@ def verify(code: str) -> tuple[str, int]:
     found = register.verify(code)
     if found is None:
         abort(404)
-    return (
-        render_template(
+
+    def page() -> str:
+        return render_template(
             "certificates/verify.html",
             certificate=found.certificate,
             status=found.status,
             code=codes.display_code(found.certificate.code),
-        ),
-        200,
-    )
+        )
+
+    # What it shows is all in ``found`` (read on every request: a revocation shows at once).
+    return kept_page(("verify", found), page), 200
