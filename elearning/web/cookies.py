@@ -35,6 +35,8 @@ class PrefsCookieSession(SecureCookieSessionInterface):
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
         #: Cookie value -> (payload, signing time in seconds).
         self._verified: dict[str, tuple[dict[str, Any], int]] = {}
+        #: (secret key, raw CSRF token) -> the token Flask-WTF signed for it.
+        self.signed_tokens: dict[tuple[Any, str], str] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
@@ -73,38 +75,47 @@ class PrefsCookieSession(SecureCookieSessionInterface):
         return self.session_class(payload)
 
 
-#: Raw CSRF token -> the token Flask-WTF signed for it.
-_signed_tokens: dict[str, str] = {}
+def peek(key: str) -> object:
+    """A value of this request's session, read from the dict itself: ``session.get()`` would mark the session
+    accessed (and add "Vary: Cookie" to a response that does not depend on it)."""
+    return dict.get(session._get_current_object(), key)  # type: ignore[attr-defined]
 
 
-def _keeps_tokens() -> bool:
-    return (
-        current_app.config.get("WTF_CSRF_TIME_LIMIT") is None
-        and current_app.config.get("WTF_CSRF_FIELD_NAME", CSRF_FIELD) == CSRF_FIELD
-    )
+def _token_key() -> tuple[Any, str] | None:
+    """Where this session's signed CSRF token is kept, or None when it cannot be kept."""
+    config = current_app.config
+    raw = peek(CSRF_FIELD)
+    if not isinstance(raw, str) or config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return None
+    if config.get("WTF_CSRF_FIELD_NAME", CSRF_FIELD) != CSRF_FIELD:
+        return None
+    return (current_app.secret_key, raw)
 
 
-def _raw_token() -> object:
-    # Read from the dict itself: session.get() would mark the session accessed (and add "Vary: Cookie").
-    return dict.get(session._get_current_object(), CSRF_FIELD)  # type: ignore[attr-defined]
+def _signed_tokens() -> dict[tuple[Any, str], str]:
+    interface = current_app.session_interface
+    assert isinstance(interface, PrefsCookieSession)
+    return interface.signed_tokens
 
 
 def _signed_token() -> None:
     """Before the view: the signed token already made for this session's raw token, where Flask-WTF looks."""
-    raw = _raw_token()
-    if isinstance(raw, str) and _keeps_tokens():
-        signed = _signed_tokens.get(raw)
+    key = _token_key()
+    if key is not None:
+        signed = _signed_tokens().get(key)
         if signed is not None:
             setattr(g, CSRF_FIELD, signed)
 
 
 def _keep_signed_token(response: Response) -> Response:
     signed = g.get(CSRF_FIELD)
-    raw = _raw_token()
-    if isinstance(signed, str) and isinstance(raw, str) and raw not in _signed_tokens and _keeps_tokens():
-        if len(_signed_tokens) >= LIMIT:
-            _signed_tokens.clear()
-        _signed_tokens[raw] = signed
+    key = _token_key() if isinstance(signed, str) else None
+    if key is not None:
+        kept = _signed_tokens()
+        if key not in kept:
+            if len(kept) >= LIMIT:
+                kept.clear()
+            kept[key] = signed
     return response
 
 

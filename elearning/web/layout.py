@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import Flask, current_app, g, render_template, request, session, url_for
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
@@ -23,6 +23,7 @@ from elearning.permissions import Viewer
 from elearning.roles import Role
 from elearning.services.certification.codes import display_code
 from elearning.services.learning.states import ModuleStatus
+from elearning.web import cookies
 from elearning.web.fields import render_input, render_label
 from elearning.web.labels import MODULE_STATUS_LABELS
 from elearning.web.visitors import current_person, current_viewer
@@ -150,7 +151,7 @@ def kept_page(key: tuple[object, ...], render: Callable[[], str]) -> str:
     """A whole page for a visitor who is not signed in and has no message waiting, rendered once per ``key``
     (which must name everything the page's content depends on; the language and script root are added) and
     kept, the header's language switch put in per request. Anyone else gets ``render()``."""
-    if current_person() is not None or dict.get(session._get_current_object(), "_flashes"):  # type: ignore[attr-defined]
+    if current_person() is not None or cookies.peek("_flashes"):
         return render()
     full = ("page", request.script_root, str(get_locale() or "fr"), *key)
 
