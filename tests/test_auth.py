@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import argon2
 import pytest
 import sqlalchemy as sa
@@ -114,6 +116,41 @@ def test_next_only_goes_to_a_path_on_this_site(client: FlaskClient, person: int,
 def test_next_to_a_local_path_is_followed(client: FlaskClient, person: int) -> None:
     response = sign_in(client, EMAIL, PASSWORD, next_path="/account?tab=1")
     assert response.headers["Location"] == "/account?tab=1"
+
+
+def _form_token(page: str) -> str:
+    match = re.search(r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">', page)
+    assert match, "no CSRF field in the sign-in form"
+    return match.group(1)
+
+
+def test_the_kept_sign_in_form_gives_each_visitor_their_own_token(app: Flask, person: int) -> None:
+    """The sign-in form is kept rendered (:func:`elearning.web.layout.kept_page`), but its CSRF token, in the
+    form and in the page's meta, is each visitor's own: with the first visitor's, nobody else could sign in
+    (and the first visitor's token would be handed to strangers)."""
+    visitors = [app.test_client() for _ in range(3)]
+    pages = [visitor.get("/login").get_data(as_text=True) for visitor in visitors]
+    tokens = [_form_token(page) for page in pages]
+    assert len(set(tokens)) == 3
+    for page, token in zip(pages, tokens, strict=True):
+        assert f'<meta name="csrf-token" content="{token}">' in page
+    for visitor, token in zip(visitors, tokens, strict=True):
+        response = visitor.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    stranger = app.test_client()
+    stranger.get("/login")
+    refused = stranger.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": tokens[0]})
+    assert refused.status_code == 400
+
+
+def test_the_kept_sign_in_form_keeps_each_next_and_language(client: FlaskClient, person: int) -> None:
+    to_account = client.get("/login?next=/account").get_data(as_text=True)
+    assert '<input type="hidden" name="next" value="/account">' in to_account
+    to_home = client.get("/login").get_data(as_text=True)
+    assert 'name="next"' not in to_home and "<h1>Connexion</h1>" in to_home
+    english = client.get("/login?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "<h1>Sign in</h1>" in english and 'name="next"' not in english
+    assert client.head("/login").status_code == 200
 
 
 def test_anonymous_goes_to_login_with_next(client: FlaskClient) -> None:

@@ -452,6 +452,8 @@ def test_the_verification_page_kept_for_visitors_still_shows_each_its_own(app: F
         assert 'class="lang-switch" href="/verify/' in page and "from=email&amp;lang=en" in page
     english = app.test_client().get(f"{path}?lang=en").get_data(as_text=True)
     assert "This certificate is valid." in english and '<html lang="en">' in english
+    first_visit = app.test_client().get(path)
+    assert "Set-Cookie" not in first_visit.headers  # no form on it: no session, no token, for a public visitor
     other_query = public.get(f"{path}?from=letter").get_data(as_text=True)
     assert "from=letter&amp;lang=en" in other_query and "from=email" not in other_query
     signed_in = learner.get(path).get_data(as_text=True)

@@ -133,14 +133,21 @@ def site_header() -> Markup:
     text = _kept(("header", script_root, locale, signed_in, allowed, current), render)
     if g.get(_KEEPING_PAGE):
         return Markup(text)  # noqa: S704 (a whole page being kept: kept_page() replaces the marks)
-    return Markup(_per_request(text, signed_in))  # noqa: S704 (rendered by our template; the values escaped)
+    return Markup(_per_request(text))  # noqa: S704 (rendered by our template; the values escaped)
 
 
-def _per_request(text: str, signed_in: bool) -> str:
+def _per_request(text: str) -> str:
+    """``text`` with this request's language switch URL and CSRF token in place of their marks."""
     text = text.replace(_SWITCH_MARK, str(escape(language_switch()["url"])))
-    if signed_in:
+    if _CSRF_MARK in text:
         text = text.replace(_CSRF_MARK, str(escape(generate_csrf())))
     return text
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (``csrf_token()`` in templates); its mark while a page is being kept, so that
+    each visitor gets their own in the kept text (never the token of whoever was served first)."""
+    return _CSRF_MARK if g.get(_KEEPING_PAGE) else generate_csrf()
 
 
 #: ``g`` attribute set while :func:`kept_page` renders a page to keep.
@@ -150,7 +157,8 @@ _KEEPING_PAGE = "elearning_keeping_page"
 def kept_page(key: tuple[object, ...], render: Callable[[], str]) -> str:
     """A whole page for a visitor who is not signed in and has no message waiting, rendered once per ``key``
     (which must name everything the page's content depends on; the language and script root are added) and
-    kept, the header's language switch put in per request. Anyone else gets ``render()``."""
+    kept, the header's language switch and the CSRF token (``csrf_token()``) put in per request. Anyone else
+    gets ``render()``."""
     if current_person() is not None or cookies.peek("_flashes"):
         return render()
     full = ("page", request.script_root, str(get_locale() or "fr"), *key)
@@ -162,7 +170,7 @@ def kept_page(key: tuple[object, ...], render: Callable[[], str]) -> str:
         finally:
             delattr(g, _KEEPING_PAGE)
 
-    return _per_request(_kept(full, render_with_marks), signed_in=False)
+    return _per_request(_kept(full, render_with_marks))
 
 
 def site_footer() -> Markup:
@@ -252,10 +260,12 @@ def role_labels(viewer: Viewer) -> list[str]:
 
 def init_app(app: Flask) -> None:
     app.extensions["elearning.layout"] = {}
-    app.context_processor(lambda: {"language": page_language()})
+    # csrf_token: after Flask-WTF's own context processor (and global), which it replaces.
+    app.context_processor(lambda: {"language": page_language(), "csrf_token": csrf_token})
     # After Flask-Babel's own (same behaviour as Jinja's new-style callables, without a lookup per message).
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     app.jinja_env.globals.update(
+        csrf_token=csrf_token,
         render_input=render_input,
         render_label=render_label,
         static_url=static_url,

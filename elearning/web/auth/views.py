@@ -16,6 +16,7 @@ from elearning.services.errors import ServiceError
 from elearning.services.people import auth
 from elearning.web.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from elearning.web.auth.redirects import safe_next
+from elearning.web.layout import kept_page
 from elearning.web.visitors import (
     current_person,
     current_viewer,
@@ -35,8 +36,11 @@ def _client_address() -> str:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int]:
     target = safe_next(request.values.get("next"))
-    if current_person() is not None and request.method == "GET":
-        return redirect(target)
+    if request.method != "POST":
+        if current_person() is not None:
+            return redirect(target)
+        next_path = request.args.get("next", "")
+        return kept_page(("login", next_path), lambda: _render_login(LoginForm(), None, next_path)), 200
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -51,8 +55,11 @@ def login() -> Response | tuple[str, int]:
         else:
             start_session_cookie(outcome.token)
             return redirect(target)
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form, error=error, next=request.values.get("next", "")), status
+    return _render_login(form, error, request.values.get("next", "")), 400
+
+
+def _render_login(form: LoginForm, error: str | None, next_path: str) -> str:
+    return render_template("auth/login.html", form=form, error=error, next=next_path)
 
 
 @blueprint.post("/logout")
