@@ -258,11 +258,10 @@ def test_open_attempt_on_a_superseded_version_is_discarded_when_reopened(
     [
         ({**RIGHT, "annee-demantelement": ["z"]}, [], 400, "La réponse à la question"),
         ({**RIGHT, "annee-demantelement": ["a", "b"]}, [], 400, "La réponse à la question"),
-        ({k: v for k, v in RIGHT.items() if k != "constats-plusieurs"}, [], 400, "Sans réponse"),
         ({**RIGHT, "inconnue": ["a"]}, [], 400, "aucune question de cette tentative"),
         (RIGHT, [("attempt", "abc")], 400, "ne désigne aucune tentative"),
     ],
-    ids=["choice of no question", "two answers to a single choice", "missing question", "unknown question", "bad id"],
+    ids=["choice of no question", "two answers to a single choice", "unknown question", "bad id"],
 )
 def test_bad_submissions_change_nothing(
     learner: FlaskClient,

@@ -111,8 +111,12 @@ def _kept(key: tuple[object, ...], render: Callable[[], str]) -> str:
     return text
 
 
-def site_header() -> Markup:
-    """The site header: brand, language switch, sign-out form (signed in), and the main navigation."""
+def site_header(switch_form: str | None = None) -> Markup:
+    """The site header: brand, language switch, sign-out form (signed in), and the main navigation.
+
+    With ``switch_form`` (the id of a form of the page, POST to this page's URL), the language switch is a
+    button submitting that form to this URL in the other language, so that what was typed in it is sent along
+    (the quiz: its view keeps the answers, then shows the form again)."""
     path = request.path
     script_root = request.script_root
     locale = str(get_locale() or "fr")
@@ -124,13 +128,13 @@ def site_header() -> Markup:
     def render() -> str:
         return render_template(
             "layout/header.html",
-            switch={**language_switch(), "url": _SWITCH_MARK},
+            switch={**language_switch(), "url": _SWITCH_MARK, "form": switch_form},
             signed_in=signed_in,
             csrf_mark=_CSRF_MARK,
             nav=_navigation_items(allowed, path, urls),
         )
 
-    text = _kept(("header", script_root, locale, signed_in, allowed, current), render)
+    text = _kept(("header", script_root, locale, signed_in, allowed, current, switch_form), render)
     if g.get(_KEEPING_PAGE):
         return Markup(text)  # noqa: S704 (a whole page being kept: kept_page() replaces the marks)
     return Markup(_per_request(text))  # noqa: S704 (rendered by our template; the values escaped)

@@ -101,7 +101,8 @@ def save_language(page: Page) -> None:
 
 
 def submit_empty_quiz(page: Page) -> None:
-    """The quiz page showing its error: sent without any answer (nothing is submitted)."""
+    """The quiz page showing its error: sent without any answer (nothing is submitted; the form again, with every
+    question marked unanswered)."""
     submit(page, page.locator(QUIZ_FORM).locator('button[value="submit"]'))
 
 

@@ -88,7 +88,18 @@ _UNREACHED = """(selector) => {
 
 def _start(page: Page) -> None:
     page.evaluate(_HELPERS)
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    # From the top: blurring alone would leave Tab's starting point at a focused element (a page that moves focus
+    # to its error summary on load), so a focus stop put first in the body and removed takes it there.
+    page.evaluate(
+        """() => {
+          document.activeElement && document.activeElement.blur();
+          const start = document.createElement("span");
+          start.tabIndex = -1;
+          document.body.prepend(start);
+          start.focus();
+          start.remove();
+        }"""
+    )
     page.evaluate(_SNAPSHOT, FOCUSABLE)
 
 

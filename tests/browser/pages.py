@@ -62,11 +62,13 @@ PAGES: list[Page] = [
     # The coordinator (also a worker) never takes this quiz anywhere else: the form is always there.
     Page("quiz",                 "/modules/principes-partenariat/quiz", "coordinator", screenshot=True,
          rules=("/modules/<slug>/quiz",)),
+    # Sent without any answer: redirected to the form, every question marked unanswered, the error summary focused.
     Page("quiz-error",           "/modules/principes-partenariat/quiz", "coordinator", setup=actions.submit_empty_quiz,
-         status=400, rules=("/modules/<slug>/quiz",)),
+         rules=("/modules/<slug>/quiz",)),
     Page("quiz-no-attempts-left", "/modules/intervenants-pivots/quiz", "worker", setup=actions.use_every_attempt,
          rules=("/modules/<slug>/quiz",)),
     Page("quiz-passed",          "/modules/mise-en-contexte/quiz", "learner", rules=("/modules/<slug>/quiz",)),
+    # A pass that completed the core track: the next step at the top is the certificate.
     Page("quiz-result",          "/modules/mise-en-contexte/quiz/attempts/{attempt}", "learner", screenshot=True,
          rules=("/modules/<slug>/quiz/attempts/<int:attempt_id>",)),
     Page("certificates",         "/certificates", "learner", screenshot=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, cast
@@ -92,6 +92,20 @@ class OpenAttempt:
             choice_order=MappingProxyType({key: tuple(keys) for key, keys in attempt.choice_order.items()}),
             answers=MappingProxyType({key: tuple(keys) for key, keys in (attempt.answers or {}).items()}),
         )
+
+
+class Unanswered(Invalid):
+    """A submission that leaves questions without an answer (nothing else wrong with it): ``numbers`` are their
+    1-based positions in the attempt."""
+
+    def __init__(self, numbers: tuple[int, ...]) -> None:
+        super().__init__(
+            _l(
+                "Answer every question before submitting. Not answered: %(numbers)s.",
+                numbers=", ".join(map(str, numbers)),
+            )
+        )
+        self.numbers = numbers
 
 
 @dataclass(frozen=True)
@@ -334,8 +348,8 @@ def parse_answers(
 ) -> dict[str, list[str]]:
     """Turn form values (question key -> selected choice keys) into checked answers.
 
-    Raises :class:`Invalid` naming the question when an answer does not belong to it, or (``complete``) when
-    a question has no answer. Keys that name no question of the attempt are refused too.
+    Raises :class:`Invalid` naming the question when an answer does not belong to it, or (``complete``)
+    :class:`Unanswered` when questions have no answer. Keys that name no question of the attempt are refused too.
     """
     known = {item.question.key for item in shown}
     unknown = sorted(set(raw) - known)
@@ -346,7 +360,7 @@ def parse_answers(
     for position, item in enumerate(shown, 1):
         selected = [value for value in raw.get(item.question.key, []) if value]
         if not selected:
-            missing.append(str(position))
+            missing.append(position)
             continue
         try:
             QUESTION_TYPES[item.question.kind].check(item.gradable, frozenset(selected))
@@ -357,10 +371,13 @@ def parse_answers(
             ) from None
         answers[item.question.key] = sorted(set(selected))
     if complete and missing:
-        raise Invalid(
-            _l("Answer every question before submitting. Not answered: %(numbers)s.", numbers=", ".join(missing))
-        )
+        raise Unanswered(tuple(missing))
     return answers
+
+
+def unanswered(shown: tuple[ShownQuestion, ...], answers: Mapping[str, Collection[str]]) -> tuple[int, ...]:
+    """The 1-based positions of the questions ``answers`` leaves without an answer."""
+    return tuple(number for number, item in enumerate(shown, 1) if not answers.get(item.question.key))
 
 
 def _check_open(attempt: QuizAttempt) -> None:

@@ -37,6 +37,10 @@ class TrackCard:
     overdue: bool
     #: In the renewal window of a certificate that was not revoked: renew before this day.
     renew_before: dt.date | None
+    #: The track's modules, in order.
+    module_ids: tuple[int, ...] = ()
+    #: The track's latest certificate, when it was not revoked (the one just earned, for a renewal).
+    certificate_id: int | None = None
 
     def title(self, language: str) -> str:
         return in_language(language, self.title_fr, self.title_en)
@@ -99,6 +103,30 @@ def _grant_notices(
     return sorted(notices, key=lambda notice: notice.granted_at, reverse=True)
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """Where a learner goes on after passing a module's quiz: the next module of its track, or the track's
+    certificate once the track is complete, or (neither) the dashboard."""
+
+    track: TrackCard | None = None
+    module: lookup.ModuleRef | None = None
+    certificate_id: int | None = None
+
+
+def next_step(board: LearnerDashboard, module_id: int) -> NextStep:
+    """The next step after ``module_id`` on the first assigned track (in track order) that contains it: its next
+    module still to do, else its certificate when the track is complete; the dashboard otherwise."""
+    for track in board.tracks:
+        if module_id not in track.module_ids:
+            continue
+        if track.next_module is not None:
+            return NextStep(track=track, module=track.next_module)
+        if not track.open and track.certificate_id is not None:
+            return NextStep(track=track, certificate_id=track.certificate_id)
+        break
+    return NextStep()
+
+
 def learner_dashboard(person_id: int, day: dt.date) -> LearnerDashboard:
     """The learner's dashboard on ``day``: none while their revision holds, else a fixed number of queries (the
     affiliation, the track cycles, the progress, the certificates; and the progress again for a track whose
@@ -137,6 +165,8 @@ def _dashboard(person_id: int, day: dt.date) -> LearnerDashboard:
             next_module=pending if cycle.open else None,
             overdue=cycle.open and pending is not None and day > cycle.due_on,
             renew_before=latest.expires_on if renewing and latest is not None else None,
+            module_ids=cycle.module_ids,
+            certificate_id=latest.id if latest is not None and latest.revoked_at is None else None,
         )
         tracks.append(card)
         if renewing:

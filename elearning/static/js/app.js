@@ -10,3 +10,16 @@ document.addEventListener("focusin", (event) => {
     field.scrollIntoView({ block: "nearest" });
   }
 });
+
+// A link of an error summary to a group of fields (a quiz question) moves focus to its first field, with the
+// group's legend in view (without this file the link scrolls to the group, and Tab starts from there).
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest(".error-summary a[href^='#']") : null;
+  if (!link) return;
+  const group = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  const field = group && group.querySelector("input, select, textarea");
+  if (!field) return;
+  event.preventDefault();
+  group.scrollIntoView({ block: "start" });
+  field.focus({ preventScroll: true });
+});

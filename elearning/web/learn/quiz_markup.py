@@ -37,24 +37,39 @@ def choice_inputs(item: ShownQuestion, number: int, chosen: Collection[str], lan
 
 
 def question_fieldsets(
-    questions: Sequence[ShownQuestion], answers: Mapping[str, Collection[str]], language: str
+    questions: Sequence[ShownQuestion],
+    answers: Mapping[str, Collection[str]],
+    language: str,
+    unanswered: Collection[int] = (),
 ) -> Markup:
     """Every question of the form as a fieldset: its number, prompt, a hint when several answers are right,
-    and its choices (those in ``answers`` checked)."""
+    and its choices (those in ``answers`` checked). The questions whose number is in ``unanswered`` say so in
+    text (an error message the fieldset is described by), not by colour alone."""
     total = len(questions)
     several_hint = _("Select every right answer.")
+    error_prefix = _("Error:")
+    not_answered = _("Not answered: choose an answer.")
     parts = []
     for number, item in enumerate(questions, 1):
         key = item.question.key
-        described = f' aria-describedby="hint-{number}"' if item.several else ""
+        missing = number in unanswered
+        described = " ".join(([f"error-{number}"] if missing else []) + ([f"hint-{number}"] if item.several else []))
+        described_by = f' aria-describedby="{described}"' if described else ""
+        classes = "question question-error" if missing else "question"
         label = _("Question %(number)d of %(total)d", number=number, total=total)
         hint = f'<p class="hint" id="hint-{number}">{several_hint}</p>' if item.several else ""
+        error = (
+            f'<p class="error-message" id="error-{number}"><span class="visually-hidden">{error_prefix} </span>'
+            f"{not_answered}</p>"
+            if missing
+            else ""
+        )
         parts.append(
-            f'<fieldset class="question" id="question-{number}"{described}>\n'
+            f'<fieldset class="{classes}" id="question-{number}"{described_by}>\n'
             f'    <legend><span class="question-number">'
             f"{label}</span>\n"
             f'      <span class="question-prompt">{item.question.prompt(language)}</span></legend>\n'
-            f"    {hint}\n"
+            f"    {error}{hint}\n"
             f"    {choice_inputs(item, number, answers.get(key, ()), language)}\n"
             f"  </fieldset>\n  "
         )

@@ -1,4 +1,11 @@
-"""``/modules/<slug>/quiz`` (take it: GET the form, POST to save or submit) and its results."""
+"""``/modules/<slug>/quiz`` (take it: GET the form, POST to save, submit or switch the language) and its results.
+
+Every POST that keeps the answers ends with a redirect (Post/Redirect/Get), so Back and reload always land on a
+page: a submission that leaves questions unanswered keeps the answers given on the open attempt and redirects to
+the form with ``?check=1``, which marks the questions still unanswered. The language switch of the quiz page
+submits the form (``action=language``) to this same URL with ``?lang=``: the answers are kept, then the form is
+shown again in the other language.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from limits import parse
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
+from elearning import clock
 from elearning.extensions import db
 from elearning.models import QuizAttempt
 from elearning.security import ratelimit
@@ -17,12 +25,15 @@ from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
 from elearning.services.errors import Invalid
 from elearning.services.learning import progress, quizzes
+from elearning.services.reports import dashboard
 from elearning.web.learn.views import blueprint
 from elearning.web.visitors import signed_in_person
 
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
 QUIZ_POSTS_PER_PERSON = parse("30 per 10 minutes")
 ANSWER_PREFIX = "q-"
+#: ``?check=1`` on the form: mark the questions the open attempt leaves unanswered (after a refused submission).
+CHECK_ARG = "check"
 
 
 def _quiz_or_404(ref: lookup.ModuleRef):
@@ -46,19 +57,24 @@ def _render_form(
     allowance=None,
     answers=None,
     error=None,
+    check: bool = False,
     status: int = 200,
 ):
     person = signed_in_person()
+    questions = quizzes.shown_questions(attempt)
+    shown_answers = answers if answers is not None else attempt.answers
     return (
         render_template(
             "learn/quiz.html",
             ref=ref,
             quiz=quiz,
             attempt=attempt,
-            questions=quizzes.shown_questions(attempt),
-            answers=answers if answers is not None else attempt.answers,
+            questions=questions,
+            answers=shown_answers,
+            unanswered=quizzes.unanswered(questions, shown_answers) if check else (),
             allowance=allowance or quizzes.allowance(person.id, ref.module.id, quiz),
             error=error,
+            check=check,
         ),
         status,
     )
@@ -80,7 +96,13 @@ def quiz(slug: str) -> Response | tuple[str, int]:
             render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=started.allowance),
             200,
         )
-    return _render_form(ref, quiz, started.attempt, allowance=started.allowance)
+    checked = bool(request.args.get(CHECK_ARG))
+    return _render_form(ref, quiz, started.attempt, allowance=started.allowance, check=checked)
+
+
+def _form_url(slug: str, *, check: bool = False) -> str:
+    """The quiz form's URL; with ``check``, marking the questions left unanswered."""
+    return url_for("learn.quiz", slug=slug, check="1") if check else url_for("learn.quiz", slug=slug)
 
 
 @blueprint.post("/modules/<slug>/quiz")
@@ -98,12 +120,19 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
     except ValueError:
         abort(400, description=str(_l("The form names no attempt: reload the quiz and try again.")))
     raw = _raw_answers()
+    action = request.form.get("action")
     try:
-        if request.form.get("action") == "save":
+        if action == "save":
             quizzes.save_answers(person, attempt_id, ref, raw)
             flash(_("Your answers are saved. You can come back to them later."), "success")
-            return redirect(url_for("learn.quiz", slug=slug))
+            return redirect(_form_url(slug))
+        if action == "language":  # posted with ?lang=: this request is already in the other language
+            quizzes.save_answers(person, attempt_id, ref, raw)
+            return redirect(_form_url(slug, check=bool(request.args.get(CHECK_ARG))))
         result = quizzes.submit(person, attempt_id, ref, raw)
+    except quizzes.Unanswered:
+        quizzes.save_answers(person, attempt_id, ref, raw)  # the answers given are valid: keep them
+        return redirect(_form_url(slug, check=True))
     except Invalid as exc:
         db.session.rollback()
         attempt = quizzes.get_attempt(person, attempt_id, ref)
@@ -123,7 +152,13 @@ def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
         return redirect(url_for("learn.quiz", slug=slug))
     result = quizzes.result_of(found)
     item = progress.for_learner(person.id, [ref])[ref.module.id]
+    # After a pass that completed the module: where to go on (the dashboard's board, kept under the revision).
+    step = (
+        dashboard.next_step(dashboard.learner_dashboard(person.id, clock.today()), ref.module.id)
+        if result.attempt.passed and item.completion is not None
+        else None
+    )
     return (
-        render_template("learn/quiz_result.html", ref=ref, result=result, progress=item),
+        render_template("learn/quiz_result.html", ref=ref, result=result, progress=item, next_step=step),
         200,
     )
