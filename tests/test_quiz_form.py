@@ -53,7 +53,7 @@ def test_a_submission_with_unanswered_questions_redirects_and_keeps_the_answers(
 ) -> None:
     form = read_quiz_form(learner.get(QUIZ).get_data(as_text=True))
     response = post_answers(learner, form, PARTIAL)
-    assert response.status_code == 302 and response.headers["Location"] == f"{QUIZ}?check=1"
+    assert response.status_code == 302 and response.headers["Location"] == f"{QUIZ}?check={form.attempt}"
     assert _answers(app, form.attempt) == (PARTIAL, None)  # kept on the open attempt, nothing submitted
 
     page = learner.get(response.headers["Location"])
@@ -88,14 +88,23 @@ def test_the_check_reflects_the_answers_saved_since(learner: FlaskClient) -> Non
     post_answers(learner, form, PARTIAL)
     every = {key: [values[0]] for key, values in form.questions.items()}
     assert post_answers(learner, form, every, action="save").status_code == 302
-    html = learner.get(f"{QUIZ}?check=1").get_data(as_text=True)
+    html = learner.get(f"{QUIZ}?check={form.attempt}").get_data(as_text=True)
     assert "error-summary" not in html and "question-error" not in html
 
 
-@pytest.mark.parametrize("query", ["", "check=1&"])
-def test_the_language_switch_of_the_quiz_keeps_the_answers(app: Flask, learner: FlaskClient, query: str) -> None:
+def test_the_check_marks_only_the_attempt_it_names(learner: FlaskClient) -> None:
+    """Another attempt (a new one, opened by Back after a result) is not marked: it was never submitted."""
+    form = read_quiz_form(learner.get(QUIZ).get_data(as_text=True))
+    assert "question-error" in learner.get(f"{QUIZ}?check={form.attempt}").get_data(as_text=True)
+    for other in (str(form.attempt + 1), "1x", ""):
+        assert "question-error" not in learner.get(f"{QUIZ}?check={other}").get_data(as_text=True), other
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_the_language_switch_of_the_quiz_keeps_the_answers(app: Flask, learner: FlaskClient, check: bool) -> None:
     html = learner.get(QUIZ).get_data(as_text=True)
     form = read_quiz_form(html)
+    query = f"check={form.attempt}&" if check else ""
     # The header's switch submits the quiz form to this page in English.
     assert (
         '<button type="submit" class="lang-switch" form="quiz-form" formaction="/modules/mise-en-contexte/quiz?'
@@ -104,7 +113,7 @@ def test_the_language_switch_of_the_quiz_keeps_the_answers(app: Flask, learner: 
     form.action = f"{QUIZ}?{query}lang=en"
     response = post_answers(learner, form, PARTIAL, action="language")
     assert response.status_code == 302
-    assert response.headers["Location"] == (f"{QUIZ}?check=1" if query else QUIZ)
+    assert response.headers["Location"] == (f"{QUIZ}?check={form.attempt}" if check else QUIZ)
     assert _answers(app, form.attempt) == (PARTIAL, None)
     page = learner.get(response.headers["Location"]).get_data(as_text=True)
     assert '<html lang="en">' in page and "Quiz: " in page
@@ -120,7 +129,7 @@ def test_the_language_switch_of_the_quiz_keeps_the_answers(app: Flask, learner: 
 def test_pages_without_a_quiz_form_keep_the_switch_a_link(learner: FlaskClient) -> None:
     """The header is kept per variant: the quiz's button never shows on another page, nor the link on the quiz."""
     assert 'form="quiz-form"' in learner.get(QUIZ).get_data(as_text=True)
-    for path in ("/modules", "/", QUIZ + "?check=1"):
+    for path in ("/modules", "/", QUIZ + "?check=1", "/modules/mise-en-contexte"):
         html = learner.get(path).get_data(as_text=True)
         has_button = 'form="quiz-form"' in html
         assert has_button == path.startswith(QUIZ), path

@@ -2,7 +2,8 @@
 
 Every POST that keeps the answers ends with a redirect (Post/Redirect/Get), so Back and reload always land on a
 page: a submission that leaves questions unanswered keeps the answers given on the open attempt and redirects to
-the form with ``?check=1``, which marks the questions still unanswered. The language switch of the quiz page
+the form with ``?check=<attempt id>``, which marks the questions that attempt still leaves unanswered (a new
+attempt, opened by Back after a result, is not marked). The language switch of the quiz page
 submits the form (``action=language``) to this same URL with ``?lang=``: the answers are kept, then the form is
 shown again in the other language.
 """
@@ -32,7 +33,8 @@ from elearning.web.visitors import signed_in_person
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
 QUIZ_POSTS_PER_PERSON = parse("30 per 10 minutes")
 ANSWER_PREFIX = "q-"
-#: ``?check=1`` on the form: mark the questions the open attempt leaves unanswered (after a refused submission).
+#: ``?check=<attempt id>`` on the form: mark the questions that attempt, when open, leaves unanswered (after a
+#: refused submission).
 CHECK_ARG = "check"
 
 
@@ -96,13 +98,13 @@ def quiz(slug: str) -> Response | tuple[str, int]:
             render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=started.allowance),
             200,
         )
-    checked = bool(request.args.get(CHECK_ARG))
+    checked = request.args.get(CHECK_ARG) == str(started.attempt.id)
     return _render_form(ref, quiz, started.attempt, allowance=started.allowance, check=checked)
 
 
-def _form_url(slug: str, *, check: bool = False) -> str:
-    """The quiz form's URL; with ``check``, marking the questions left unanswered."""
-    return url_for("learn.quiz", slug=slug, check="1") if check else url_for("learn.quiz", slug=slug)
+def _form_url(slug: str, *, check: str | None = None) -> str:
+    """The quiz form's URL; with ``check`` (an attempt id), marking the questions that attempt leaves unanswered."""
+    return url_for("learn.quiz", slug=slug, check=check) if check else url_for("learn.quiz", slug=slug)
 
 
 @blueprint.post("/modules/<slug>/quiz")
@@ -128,11 +130,11 @@ def submit_quiz(slug: str) -> Response | tuple[str, int]:
             return redirect(_form_url(slug))
         if action == "language":  # posted with ?lang=: this request is already in the other language
             quizzes.save_answers(person, attempt_id, ref, raw)
-            return redirect(_form_url(slug, check=bool(request.args.get(CHECK_ARG))))
+            return redirect(_form_url(slug, check=request.args.get(CHECK_ARG)))
         result = quizzes.submit(person, attempt_id, ref, raw)
     except quizzes.Unanswered:
         quizzes.save_answers(person, attempt_id, ref, raw)  # the answers given are valid: keep them
-        return redirect(_form_url(slug, check=True))
+        return redirect(_form_url(slug, check=str(attempt_id)))
     except Invalid as exc:
         db.session.rollback()
         attempt = quizzes.get_attempt(person, attempt_id, ref)
