@@ -630,7 +630,8 @@ def test_module_page_reads_well_with_no_attempts_left(app: Flask, team: None) ->
     page = client.get(f"/modules/{QUIZ_MODULE}").get_data(as_text=True)
     assert 'class="badge badge-failed">Aucune tentative restante<' in page
     assert "Tentatives soumises\u00a0: 3 sur 3." in page
-    assert "Il ne vous reste aucune tentative\u00a0: demandez-en une autre à votre pivot." in page
+    assert "Il ne vous reste aucune tentative. Demandez-en une autre à votre pivot\u00a0:" in page
+    assert 'Paul Pivot – <a href="mailto:pivot@example.org">pivot@example.org</a>' in page
     assert "Poursuivre la lecture" in page and 'href="/modules/mise-en-contexte/constats"' in page
     assert "Répondre au questionnaire" not in page
     # One more attempt granted: the quiz is open again and the status says where the learner stands.

@@ -131,7 +131,8 @@ def test_attempt_limit_and_the_extra_attempt_a_pivot_grants(app: Flask, learner:
     for _ in range(3):
         last = take(learner, WRONG)
     locked = learner.get(QUIZ).get_data(as_text=True)
-    assert "Il ne vous reste aucune tentative\u00a0: demandez-en une autre à votre pivot." in locked
+    assert "Il ne vous reste aucune tentative. Demandez-en une autre à votre pivot\u00a0:" in locked
+    assert 'Paul Pivot – <a href="mailto:pivot@example.org">pivot@example.org</a>' in locked
     assert 'class="form quiz"' not in locked
     # After the last attempt the answers are revealed.
     assert "Bonne réponse\u00a0:" in learner.get(f"{QUIZ}/attempts/{last}").get_data(as_text=True)

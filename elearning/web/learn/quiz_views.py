@@ -17,7 +17,7 @@ from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
 from elearning.services.errors import Invalid
 from elearning.services.learning import progress, quizzes
-from elearning.web.learn.views import blueprint
+from elearning.web.learn.views import blueprint, contacts_when_locked
 from elearning.web.visitors import signed_in_person
 
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
@@ -77,7 +77,13 @@ def quiz(slug: str) -> Response | tuple[str, int]:
     if started.attempt is None:  # no attempt left (an open attempt on an old version stays discarded)
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return (
-            render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=started.allowance),
+            render_template(
+                "learn/quiz_locked.html",
+                ref=ref,
+                attempts=latest,
+                allowance=started.allowance,
+                contacts=contacts_when_locked(True),
+            ),
             200,
         )
     return _render_form(ref, quiz, started.attempt, allowance=started.allowance)
@@ -124,6 +130,12 @@ def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
     result = quizzes.result_of(found)
     item = progress.for_learner(person.id, [ref])[ref.module.id]
     return (
-        render_template("learn/quiz_result.html", ref=ref, result=result, progress=item),
+        render_template(
+            "learn/quiz_result.html",
+            ref=ref,
+            result=result,
+            progress=item,
+            contacts=contacts_when_locked(result.allowance.exhausted),
+        ),
         200,
     )
