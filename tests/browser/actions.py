@@ -17,6 +17,8 @@ DEMO_ACCOUNTS = {
     # worker.cjq completed the core track (attempts, a certificate); pivot.cjq is renewing hers.
     "learner": "worker.cjq@example.org",
     "renewing_pivot": "pivot.cjq@example.org",
+    # worker.pipq's core certificate was revoked.
+    "revoked": "worker.pipq@example.org",
     "pivot": "pivot.spvq@example.org",
     "coordinator": "coord.spvq@example.org",
     "table": "table@example.org",
@@ -34,6 +36,7 @@ QUIZ_FORM = "form.quiz"
 LOGOUT_FORM = 'form[action$="/logout"]'
 PASSWORD_FORM = 'form[action$="/account/password"]'
 LANGUAGE_FORM = 'form[action$="/account/language"]'
+REVOKE_FORM = 'form[action$="/revoke"]'
 
 
 def submit(page: Page, button: Locator | str) -> None:
@@ -103,6 +106,21 @@ def save_language(page: Page) -> None:
 def submit_empty_quiz(page: Page) -> None:
     """The quiz page showing its error: sent without any answer (nothing is submitted)."""
     submit(page, page.locator(QUIZ_FORM).locator('button[value="submit"]'))
+
+
+def ask_to_revoke(page: Page) -> None:
+    """On a certificate's page, as the Table: give a reason and send it; ends on the confirmation page (nothing
+    is revoked until confirmed)."""
+    form = page.locator(REVOKE_FORM)
+    form.locator('textarea[name="reason"]').fill("Attestation délivrée par erreur.")
+    submit(page, form.locator('button[type="submit"]'))
+
+
+def type_a_malformed_code(page: Page) -> None:
+    """The verification form answering a code that cannot be one: "no certificate matches", the field again."""
+    form = page.locator('form[action$="/verify"]')
+    form.locator('input[name="code"]').fill("pas un code")
+    submit(page, form.locator('button[type="submit"]'))
 
 
 def quiz_answers(module: str, *, right: bool) -> dict[str, list[str]]:
