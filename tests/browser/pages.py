@@ -46,6 +46,8 @@ PAGES: list[Page] = [
     Page("login",                "/login",   screenshot=True),
     Page("login-error",          "/login",   setup=actions.submit_wrong_password, status=400),
     Page("signed-out",           "/login",   setup=actions.sign_in_then_out),
+    # A visitor opening a page behind sign-in: the sign-in page says why they are there.
+    Page("login-sent-there",     "/certificates", rules=("/login",)),
     Page("too-many-attempts",    "/login",   setup=actions.fail_sign_in_until_limited, status=429),
     Page("dashboard",            "/",        "worker", screenshot=True),
     Page("dashboard-pivot",      "/",        "pivot"),
