@@ -52,6 +52,7 @@ PAGES: list[Page] = [
     Page("dashboard",            "/",        "worker", screenshot=True),
     Page("dashboard-pivot",      "/",        "pivot"),
     Page("dashboard-admin",      "/",        "admin"),
+    Page("menu-open-on-a-phone", "/",        "pivot", setup=actions.open_the_menu_on_a_phone),
     Page("account",              "/account", "pivot", screenshot=True),
     Page("account-error",        "/account", "worker", setup=actions.submit_empty_password_change, status=400),
     Page("account-saved",        "/account", "worker", setup=actions.save_language),
