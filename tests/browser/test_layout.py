@@ -99,3 +99,54 @@ def test_the_desktop_header_keeps_its_menu_bar(browsing: Browsing) -> None:
     assert page.locator(".sign-out button").is_visible() and page.locator(".brand-table").is_visible()
     row = page.eval_on_selector(".header-row", "el => el.getBoundingClientRect().height")
     assert row <= 70, f"the brand, language switch and sign-out share one row ({row} px)"
+
+
+def test_the_dashboards_cards_do_not_touch(browsing: Browsing) -> None:
+    page = browsing.new_page("worker")
+    page.goto(browsing.server.url("/", "fr"))
+    gap = page.evaluate(
+        """() => document.querySelector('section[aria-labelledby="me-title"]').getBoundingClientRect().top
+                 - document.querySelector('.track-card').getBoundingClientRect().bottom"""
+    )
+    assert gap >= 16, f"the track card and “You at the Table” are {gap} px apart"
+
+
+#: The longest dates of each language (the longest month name, a two-character day, "1er").
+LONGEST_DATE = {"fr": "1er septembre 2028", "en": "September 30, 2028"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_certificate_cards_hold_any_date_on_one_line(browsing: Browsing, language: str) -> None:
+    page = browsing.new_page("learner")
+    page.goto(browsing.server.url("/certificates", language))
+    assert page.locator(".cards .facts dd").count() >= 2
+    wrapped = page.eval_on_selector_all(
+        ".cards .facts dd",
+        """(els, longest) => els.filter((dd) => {
+             dd.textContent = longest;
+             return dd.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(dd).lineHeight);
+           }).length""",
+        LONGEST_DATE[language],
+    )
+    assert wrapped == 0, f"“{LONGEST_DATE[language]}” wraps over two lines in a certificate card at 1280 px"
+
+
+def test_the_member_table_shows_it_scrolls_on_a_phone(browsing: Browsing) -> None:
+    path = f"/team/members/{browsing.server.facts['member_locked']}"
+    page = _phone_page(browsing, "pivot", path)
+    frame = page.locator(".table-scroll")
+    assert frame.evaluate("el => el.scrollWidth > el.clientWidth + 20"), "the table is wider than a phone"
+    assert page.locator(".scroll-hint").is_visible()
+    images = frame.evaluate("el => getComputedStyle(el).backgroundImage")
+    assert images.count("gradient") == 4, "shadows on the sides with more to see"
+    assert frame.get_attribute("role") == "region" and frame.get_attribute("tabindex") == "0"
+    label = page.locator(f"#{frame.get_attribute('aria-labelledby')}").inner_text()
+    assert label.startswith("Modules et tentatives")
+    tab_to(page, ".table-scroll")
+    page.keyboard.press("ArrowRight")
+    # The keyboard scrolls the table (smoothly: wait for it).
+    page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=5000)
+    wide = browsing.new_page("pivot")
+    wide.goto(browsing.server.url(path, "fr"))
+    assert not wide.locator(".scroll-hint").is_visible()  # nothing to scroll on a desktop
+    assert wide.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
