@@ -103,6 +103,15 @@ def save_language(page: Page) -> None:
     submit(page, page.locator(LANGUAGE_FORM).locator('button[type="submit"]'))
 
 
+def open_the_menu_on_a_phone(page: Page) -> None:
+    """A page on a 375 px wide phone with the header's menu open (the navigation and the sign-out button)."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    # Opened without moving the focus: the scan tabs through the page from its skip link (opening the menu with
+    # the keyboard, and without JavaScript, is tests/browser/test_layout.py's).
+    page.evaluate("() => { document.querySelector('.site-header details').open = true; }")
+    assert page.locator(".main-nav").is_visible()
+
+
 def submit_empty_quiz(page: Page) -> None:
     """The quiz page showing its error: sent without any answer (nothing is submitted)."""
     submit(page, page.locator(QUIZ_FORM).locator('button[value="submit"]'))

@@ -46,10 +46,13 @@ PAGES: list[Page] = [
     Page("login",                "/login",   screenshot=True),
     Page("login-error",          "/login",   setup=actions.submit_wrong_password, status=400),
     Page("signed-out",           "/login",   setup=actions.sign_in_then_out),
+    # A visitor opening a page behind sign-in: the sign-in page says why they are there.
+    Page("login-sent-there",     "/certificates", rules=("/login",)),
     Page("too-many-attempts",    "/login",   setup=actions.fail_sign_in_until_limited, status=429),
     Page("dashboard",            "/",        "worker", screenshot=True),
     Page("dashboard-pivot",      "/",        "pivot"),
     Page("dashboard-admin",      "/",        "admin"),
+    Page("menu-open-on-a-phone", "/",        "pivot", setup=actions.open_the_menu_on_a_phone),
     Page("account",              "/account", "pivot", screenshot=True),
     Page("account-error",        "/account", "worker", setup=actions.submit_empty_password_change, status=400),
     Page("account-saved",        "/account", "worker", setup=actions.save_language),
