@@ -137,6 +137,21 @@ def quiz_answers(module: str, *, right: bool) -> dict[str, list[str]]:
     return {f"q-{key}": values for key, values in content_answers(module, right=right).items()}
 
 
+def fail_quiz_once(page: Page) -> None:
+    """A quiz result before the answers are revealed (every answer wrong, attempts left: the hints show): the
+    person's first attempt when there is one, else one failed now, so every visit shows the same state."""
+    earlier = page.locator(".attempt-list a")
+    if earlier.count():
+        submit(page, earlier.last)  # the list is newest first
+        return
+    form = page.locator(QUIZ_FORM)
+    module = page.url.split("/modules/")[1].split("/")[0]
+    for name, values in quiz_answers(module, right=False).items():
+        for value in values:
+            form.locator(f'input[name="{name}"][value="{value}"]').check()
+    submit(page, form.locator('button[value="submit"]'))
+
+
 def use_every_attempt(page: Page) -> None:
     """The quiz page once every attempt is used without a pass ("ask your pivot"); nothing when already so."""
     quiz_url = page.url

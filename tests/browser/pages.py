@@ -72,6 +72,9 @@ PAGES: list[Page] = [
     Page("quiz-passed",          "/modules/mise-en-contexte/quiz", "learner", rules=("/modules/<slug>/quiz",)),
     Page("quiz-result",          "/modules/mise-en-contexte/quiz/attempts/{attempt}", "learner", screenshot=True,
          rules=("/modules/<slug>/quiz/attempts/<int:attempt_id>",)),
+    # Before the answers are revealed: each wrong answer with its hint (the coordinator's only attempt at it).
+    Page("quiz-result-hints",    "/modules/table-regionale/quiz", "coordinator", setup=actions.fail_quiz_once,
+         rules=("/modules/<slug>/quiz/attempts/<int:attempt_id>",)),
     Page("certificates",         "/certificates", "learner", screenshot=True),
     Page("certificate",          "/certificates/{certificate}", "learner",
          rules=("/certificates/<int:certificate_id>",)),

@@ -71,12 +71,13 @@ def test_journey_1_a_worker_reads_fails_retakes_passes_and_downloads_the_certifi
         read_module(page)
         slug = module_slug(page)
         if index == 0:
-            # Fail, keyboard only, then read the feedback.
+            # Fail, keyboard only, then read the hints (the answers are not revealed yet).
             answer_quiz_by_keyboard(page, in_page_order(page, quiz_answers(slug, right=False)))
             assert heading(page).startswith("Résultat du questionnaire"), page.locator("main").inner_text()[:600]
-            assert "Échec" in page.locator(".result").inner_text()
-            feedback = page.locator(".feedback")
-            assert feedback.count() >= 6 and all(text.strip() for text in feedback.all_inner_texts())
+            assert "Pas encore réussi" in page.locator(".result").inner_text()
+            hints = page.locator(".feedback-hint")
+            assert hints.count() >= 6 and all(text.startswith("Indice") for text in hints.all_inner_texts())
+            assert page.locator(".feedback-explanation").count() == 0
             submit(page, page.get_by_role("link", name="Réessayer"))
             # Retake and pass, keyboard only.
             answer_quiz_by_keyboard(page, in_page_order(page, quiz_answers(slug, right=True)))
