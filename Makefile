@@ -26,7 +26,10 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## make run: migrate, load the content and the demo data, serve on http://127.0.0.1:5000
+## make run: migrate, load the content and the demo data, serve on http://127.0.0.1:5000 (or HOST and PORT:
+## every command of it, the demo's "Sign in at" line included, takes its default PUBLIC_BASE_URL from them)
+run: export FLASK_RUN_HOST := $(HOST)
+run: export FLASK_RUN_PORT := $(PORT)
 run: install
 	$(BIN)/elearning db upgrade
 	$(BIN)/elearning content sync

@@ -47,7 +47,12 @@ ENVIRONMENT_SETTINGS = (
     "RATELIMIT_KEY_PREFIX",
     "RENEWAL_WINDOW_DAYS",
     "TESTING",
+    "FLASK_RUN_HOST",
+    "FLASK_RUN_PORT",
 )
+#: Where ``elearning run`` serves unless told otherwise (Flask's own defaults).
+DEFAULT_RUN_HOST = "127.0.0.1"
+DEFAULT_RUN_PORT = 5000
 
 
 class ConfigError(Exception):
@@ -106,6 +111,24 @@ def normalize_public_base_url(url: str) -> str:
     except ValueError:
         raise ConfigError(f"PUBLIC_BASE_URL has a malformed port: {url!r}") from None
     return url.strip().rstrip("/")
+
+
+def served_base_url(values: Mapping[str, Any]) -> str:
+    """The address of the local server: ``http://HOST:PORT`` from ``FLASK_RUN_HOST`` and ``FLASK_RUN_PORT``
+    (what ``elearning run`` serves; it sets them from ``--host`` and ``--port``). A server listening on every
+    interface is reached through the loopback address. Never a request's ``Host`` header, which a client
+    chooses: the address printed on a certificate comes from the settings alone."""
+    host = str(values.get("FLASK_RUN_HOST") or DEFAULT_RUN_HOST).strip()
+    if host == "0.0.0.0":  # noqa: S104 (the name of every interface, not a bind)
+        host = DEFAULT_RUN_HOST
+    elif host in ("::", "[::]"):
+        host = "[::1]"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    raw_port = str(values.get("FLASK_RUN_PORT") or DEFAULT_RUN_PORT).strip()
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        raise ConfigError(f"FLASK_RUN_PORT must be a port number (1 to 65535), not {raw_port!r}")
+    return f"http://{host}:{int(raw_port)}"
 
 
 def _int_setting(values: Mapping[str, Any], name: str, default: int, minimum: int = 0) -> int:
@@ -206,7 +229,8 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
         instance_path.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite:///{instance_path / 'elearning.sqlite'}"
 
-    public_base_url = normalize_public_base_url(str(values.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"))
+    # Outside production (where it is required) the default follows the address served.
+    public_base_url = normalize_public_base_url(str(values.get("PUBLIC_BASE_URL") or served_base_url(values)))
 
     timezone = str(values.get("TIMEZONE") or "America/Toronto").strip()
     try:

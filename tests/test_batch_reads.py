@@ -247,7 +247,7 @@ def test_member_page_shows_the_batch_state(app: Flask, team: None) -> None:
     page = signed_in_client(app, PIVOT, PASSWORD).get(f"/team/members/{learner_id}").get_data(as_text=True)
     assert "Lina Learner" in page and "Équipe" in page
     assert "2 / 3" in page and "3 / 3" in page and "0\u202f%" in page
-    assert 'class="badge badge-failed">Plus de tentative<' in page
+    assert 'class="badge badge-failed">Aucune tentative restante<' in page
     assert 'value="mise-en-contexte"' in page  # the grant button's form, for the exhausted quiz only
     assert 'value="table-regionale"' not in page
 
@@ -628,9 +628,10 @@ def test_module_page_reads_well_with_no_attempts_left(app: Flask, team: None) ->
         db.session.commit()
     client: FlaskClient = signed_in_client(app, LEARNER, PASSWORD)
     page = client.get(f"/modules/{QUIZ_MODULE}").get_data(as_text=True)
-    assert 'class="badge badge-failed">Plus de tentative<' in page
+    assert 'class="badge badge-failed">Aucune tentative restante<' in page
     assert "Tentatives soumises\u00a0: 3 sur 3." in page
-    assert "Plus de tentative\u00a0: demandez à votre pivot une tentative de plus." in page
+    assert "Il ne vous reste aucune tentative. Demandez-en une autre à votre pivot\u00a0:" in page
+    assert 'Paul Pivot – <a href="mailto:pivot@example.org">pivot@example.org</a>' in page
     assert "Poursuivre la lecture" in page and 'href="/modules/mise-en-contexte/constats"' in page
     assert "Répondre au questionnaire" not in page
     # One more attempt granted: the quiz is open again and the status says where the learner stands.

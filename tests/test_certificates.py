@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from elearning.extensions import db
 from elearning.models import AuditEvent, Certificate, TrackAssignment
@@ -21,6 +22,7 @@ from elearning.services.dates import add_months
 from elearning.services.learning import cycles, quizzes
 from elearning.services.people import accounts
 from elearning.services.people.accounts import get_person
+from elearning.web.layout import format_day
 from tests.conftest import TODAY
 from tests.factories import PASSWORD, load_content, make_org, make_person
 from tests.quiz_helpers import post_answers, read_quiz_form
@@ -233,31 +235,139 @@ def test_renewal_window_early_renewal_and_attempt_limits_per_cycle(app: Flask, l
 # -- revocation and reissue ------------------------------------------------------------------------------
 
 
-def test_revocation_by_the_table(app: Flask, learner: FlaskClient) -> None:
+def _revoke(client: FlaskClient, certificate_id: int, reason: str = "Erreur de saisie") -> None:
+    """Give the reason, then confirm on the confirmation page, as the Table would."""
+    token = csrf_token(client, "/account")
+    asked = client.post(f"/certificates/{certificate_id}/revoke", data={"csrf_token": token, "reason": reason})
+    assert asked.status_code == 303 and asked.headers["Location"] == f"/certificates/{certificate_id}/revoke"
+    done = client.post(
+        f"/certificates/{certificate_id}/revoke",
+        data={"csrf_token": token, "reason": reason, "confirmed": "yes"},
+    )
+    assert done.status_code == 303 and done.headers["Location"] == f"/certificates/{certificate_id}"
+
+
+def test_revocation_by_the_table_after_a_confirmation(app: Flask, learner: FlaskClient) -> None:
     complete_core_track(learner)
     certificate = _certificates(app)[0]
     table = signed_in_client(app, "table@example.org", PASSWORD)
     token = csrf_token(table, "/account")
     missing = table.post(f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": " "})
     assert missing.status_code == 400 and "Indiquez la raison" in missing.get_data(as_text=True)
-    assert (
-        learner.post(
+    for confirmed in ("", "yes"):
+        refused = learner.post(
             f"/certificates/{certificate.id}/revoke",
-            data={"csrf_token": csrf_token(learner, "/account"), "reason": "x"},
-        ).status_code
-        == 403
+            data={"csrf_token": csrf_token(learner, "/account"), "reason": "x", "confirmed": confirmed},
+        )
+        assert refused.status_code == 403
+    assert learner.get(f"/certificates/{certificate.id}/revoke").status_code == 403
+    # Nothing asked yet: the confirmation page sends back to the certificate.
+    assert table.get(f"/certificates/{certificate.id}/revoke").headers["Location"] == f"/certificates/{certificate.id}"
+
+    asked = table.post(
+        f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": "  Erreur   de saisie "}
     )
+    assert asked.status_code == 303 and asked.headers["Location"] == f"/certificates/{certificate.id}/revoke"
+    assert _certificates(app)[0].revoked_at is None  # nothing changes until confirmed
+    page = table.get(f"/certificates/{certificate.id}/revoke").get_data(as_text=True)
+    for shown in (
+        "Révoquer cette attestation\u00a0?",
+        NAME,
+        "Formation de base",
+        "Erreur de saisie",
+        codes.display_code(certificate.code),
+        "Confirmer la révocation",
+    ):
+        assert shown in page, shown
+    assert f'href="/certificates/{certificate.id}">Annuler</a>' in page
+    assert 'name="csrf_token"' in page and 'name="confirmed" value="yes"' in page
+    without_token = table.post(
+        f"/certificates/{certificate.id}/revoke", data={"reason": "Erreur de saisie", "confirmed": "yes"}
+    )
+    assert without_token.status_code == 400 and _certificates(app)[0].revoked_at is None
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "certificate.revoked"))
+            == 0
+        )
+
     done = table.post(
-        f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": "Erreur de saisie"}
+        f"/certificates/{certificate.id}/revoke",
+        data={"csrf_token": token, "reason": "Erreur de saisie", "confirmed": "yes"},
     )
-    assert done.status_code == 302
+    assert done.status_code == 303 and done.headers["Location"] == f"/certificates/{certificate.id}"
+    assert _certificates(app)[0].revocation_reason == "Erreur de saisie"
     assert "Cette attestation a été révoquée." in table.get(f"/verify/{certificate.code}").get_data(as_text=True)
-    again = table.post(f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": "encore"})
+    # Back to the confirmation page once revoked: the certificate's page.
+    assert table.get(f"/certificates/{certificate.id}/revoke").headers["Location"] == f"/certificates/{certificate.id}"
+    again = table.post(
+        f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": "encore", "confirmed": "yes"}
+    )
     assert again.status_code == 409
+    assert (
+        table.post(f"/certificates/{certificate.id}/revoke", data={"csrf_token": token, "reason": "encore"}).status_code
+        == 409
+    )
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "certificate.revoked"))
         assert event.object_id == str(certificate.id) and event.actor_id == get_person("table@example.org").id
         assert "Erreur" not in str(event.details)
+
+
+def _day(app: Flask, day: dt.date, language: str = "fr") -> str:
+    """``day`` as the pages write it (the one formatter)."""
+    with app.test_request_context("/"), force_locale(language):
+        return format_day(day)
+
+
+def test_a_revoked_certificate_says_so_on_its_page_verification_and_pdf(
+    app: Flask, learner: FlaskClient, clock
+) -> None:
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    valid_pdf = learner.get(f"/certificates/{certificate.id}.pdf").data
+    assert "Valide du" in _pdf_text(valid_pdf) and "RÉVOQUÉE" not in _pdf_text(valid_pdf)
+    clock.advance(days=3)
+    _revoke(signed_in_client(app, "table@example.org", PASSWORD), certificate.id, "Parcours suivi par erreur")
+    learner = signed_in_client(app, LEARNER, PASSWORD)  # (the first session is over, days later)
+    revoked_on = _day(app, TODAY + 3 * DAY)
+
+    holder_page = learner.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert f"Révoquée le {revoked_on}\u00a0: cette attestation n’est plus valide." in holder_page
+    assert "Parcours suivi par erreur" not in holder_page  # the reason is the Table's and Admin's
+    for governor in ("table@example.org", "admin@example.org"):
+        page = signed_in_client(app, governor, PASSWORD).get(f"/certificates/{certificate.id}").get_data(as_text=True)
+        assert f"Révoquée le {revoked_on}" in page and "Raison\u00a0: Parcours suivi par erreur" in page
+    public = app.test_client().get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Cette attestation a été révoquée." in public and f"Révoquée le {revoked_on}" in public
+    assert "Parcours suivi" not in public
+
+    revoked_pdf = learner.get(f"/certificates/{certificate.id}.pdf").data  # not the one kept before
+    text = _pdf_text(revoked_pdf)
+    assert "RÉVOQUÉE" in text and f"Révoquée le {revoked_on} : cette attestation n’est plus valide." in text
+    assert "Valide du" not in text and "Parcours suivi" not in text
+    with app.app_context():
+        get_person(LEARNER).preferred_language = "en"
+        db.session.commit()
+    english = _pdf_text(learner.get(f"/certificates/{certificate.id}.pdf").data)
+    assert "REVOKED" in english and f"Revoked on {_day(app, TODAY + 3 * DAY, 'en')}" in english
+    assert "Valid from" not in english
+
+
+def test_after_a_revocation_the_new_cycle_is_due_from_the_revocation(app: Flask, learner: FlaskClient, clock) -> None:
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    clock.advance(days=100)  # the assignment was due on TODAY + 60
+    _revoke(signed_in_client(app, "table@example.org", PASSWORD), certificate.id)
+    learner = signed_in_client(app, LEARNER, PASSWORD)
+    with app.app_context():
+        (cycle,) = cycles.track_cycles(get_person(LEARNER).id, TODAY + 100 * DAY)
+        assert cycle.open and cycle.due_on == TODAY + 160 * DAY  # the track's 60 days, from the revocation
+    dashboard = learner.get("/").get_data(as_text=True)
+    assert _day(app, TODAY + 160 * DAY) in dashboard
+    assert "En retard" not in dashboard and _day(app, TODAY + 60 * DAY) not in dashboard
+    clock.advance(days=61)
+    assert "En retard" in signed_in_client(app, LEARNER, PASSWORD).get("/").get_data(as_text=True)
 
 
 def test_reissue_with_a_corrected_name(app: Flask, learner: FlaskClient) -> None:
@@ -293,17 +403,46 @@ def test_verification_page(app: Flask, learner: FlaskClient, clock) -> None:
     assert "Cette attestation est expirée." in public.get(f"/verify/{certificate.code}").get_data(as_text=True)
 
 
+def test_the_verification_form_leads_to_the_code_page(app: Flask, learner: FlaskClient) -> None:
+    complete_core_track(learner)
+    certificate = _certificates(app)[0]
+    public = app.test_client()
+    form = public.get("/verify")
+    assert form.status_code == 200
+    page = form.get_data(as_text=True)
+    assert (
+        '<form method="get" action="/verify"' in page and '<label class="label" for="code">Code de vérification' in page
+    )
+    assert 'id="code" name="code"' in page and "Set-Cookie" not in form.headers
+    grouped = codes.display_code(certificate.code)
+    for typed in (certificate.code, grouped, grouped.lower(), " ".join(grouped.split("-")), f"  {grouped} "):
+        answer = public.get("/verify", query_string={"code": typed})
+        assert answer.status_code == 302 and answer.headers["Location"] == f"/verify/{certificate.code}", typed
+    assert "Cette attestation est valide." in public.get(f"/verify/{certificate.code}").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("code", ["ZZZZZZZZZZZZZZZZ", "not-a-code", "ABC", "%3Cscript%3E", "A" * 40])
 def test_unknown_and_malformed_codes_get_the_same_404(app: Flask, content: Path, code: str) -> None:
     client = app.test_client()
     reference = client.get("/verify/0000000000000000")
     response = client.get(f"/verify/{code}")
+    typed = client.get("/verify", query_string={"code": code})
     assert response.status_code == reference.status_code == 404
+    assert typed.status_code in (302, 404)  # well-formed codes go to their page (the same 404)
+    if typed.status_code == 302:
+        typed = client.get(typed.headers["Location"])
+    assert typed.status_code == 404
 
     def without_switch(html: str) -> str:  # the language switch links to the same address
-        return re.sub(r'href="/verify/[^"]*\?lang=en"', "", html)
+        return re.sub(r'href="/verify[^"]*lang=en"', "", html)
 
-    assert without_switch(response.get_data(as_text=True)) == without_switch(reference.get_data(as_text=True))
+    expected = without_switch(reference.get_data(as_text=True))
+    assert without_switch(response.get_data(as_text=True)) == expected
+    assert without_switch(typed.get_data(as_text=True)) == expected
+    assert "Aucune attestation ne correspond à ce code." in expected and 'id="code" name="code"' in expected
+    assert 'aria-invalid="true"' in expected and "Page introuvable" not in expected
+    english = client.get(f"/verify/{code}?lang=en").get_data(as_text=True)
+    assert "No certificate matches this code." in english
 
 
 def test_verification_is_rate_limited_per_address(app: Flask, content: Path) -> None:
@@ -314,6 +453,17 @@ def test_verification_is_rate_limited_per_address(app: Flask, content: Path) -> 
     assert limited.status_code == 429
     assert 0 < int(limited.headers["Retry-After"]) <= 600
     assert "Trop de tentatives" in limited.get_data(as_text=True)
+    # The form answers the same while limited, whatever it is given.
+    for typed in ("0000000000000000", "not-a-code"):
+        assert client.get("/verify", query_string={"code": typed}).status_code == 429
+
+
+def test_malformed_codes_typed_in_the_form_count_against_the_limit(app: Flask, content: Path) -> None:
+    client = app.test_client()
+    for _ in range(60):
+        assert client.get("/verify", query_string={"code": "not-a-code"}).status_code == 404
+    assert client.get("/verify/0000000000000000").status_code == 429
+    assert client.get("/verify").status_code == 200  # the empty form is no look-up
 
 
 # -- the PDF ---------------------------------------------------------------------------------------------
@@ -329,12 +479,16 @@ def _pdf_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "title", "heading"),
-    [("fr", "Formation de base", "Attestation de formation"), ("en", "Core training", "Certificate of training")],
+    ("language", "title", "heading", "filename_start"),
+    [
+        ("fr", "Formation de base", "Attestation de formation", "attestation-formation-de-base"),
+        ("en", "Core training", "Certificate of training", "certificate-core-training"),
+    ],
 )
 def test_pdf_prints_name_organization_and_track_exactly(
-    app: Flask, learner: FlaskClient, language: str, title: str, heading: str
+    app: Flask, learner: FlaskClient, language: str, title: str, heading: str, filename_start: str
 ) -> None:
+    """...and downloads (an attachment) named after the track and the holder, in the holder's language."""
     complete_core_track(learner)
     certificate = _certificates(app)[0]
     with app.app_context():
@@ -342,6 +496,8 @@ def test_pdf_prints_name_organization_and_track_exactly(
         db.session.commit()
     response = learner.get(f"/certificates/{certificate.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    name = f"{filename_start}-zoe-coeur-darcy.pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     text = _pdf_text(response.data)
     for expected in (NAME, ORG_NAME, title, heading, codes.display_code(certificate.code)):
         assert expected in text, (expected, text)
@@ -464,10 +620,5 @@ def test_the_verification_page_kept_for_visitors_still_shows_each_its_own(app: F
     assert 'class="alert alert-success"' in leaving.get(path).get_data(as_text=True)  # "signed out", waiting
     assert 'class="alert alert-success"' not in leaving.get(path).get_data(as_text=True)  # shown once
 
-    table = signed_in_client(app, "table@example.org", PASSWORD)
-    revoked = table.post(
-        f"/certificates/{certificate.id}/revoke",
-        data={"csrf_token": csrf_token(table, "/account"), "reason": "Erreur de saisie"},
-    )
-    assert revoked.status_code == 302
+    _revoke(signed_in_client(app, "table@example.org", PASSWORD), certificate.id)
     assert "Cette attestation a été révoquée." in public.get(f"{path}?from=email").get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ PUBLISHED = {
     "pivot.cjq@example.org": {"pivot", "worker"},
     "worker.spvq@example.org": {"worker"},
     "worker.cjq@example.org": {"worker"},
+    "worker.pipq@example.org": {"worker"},
 }
 
 
@@ -167,6 +169,14 @@ def test_demo_with_content_has_certificate_history_and_stays_idempotent(
             c.person_id for c in db.session.scalars(sa.select(Certificate)) if c.track_title_fr == "Formation de base"
         }
         assert get_person("worker.cjq@example.org").id in holders
+        # worker.pipq: the core certificate revoked 12 days ago; the new cycle is due 60 days after it.
+        (revoked,) = db.session.scalars(
+            sa.select(Certificate).where(Certificate.person_id == get_person("worker.pipq@example.org").id)
+        )
+        assert cycles.status_on(revoked, today) == cycles.CertificateStatus.REVOKED
+        assert cycles.revoked_on(revoked) == today - dt.timedelta(days=12) and revoked.revocation_reason
+        (core,) = cycles.track_cycles(revoked.person_id, today)
+        assert core.open and core.due_on == today + dt.timedelta(days=48)
         # worker.spvq starts with nothing done.
         nobody = get_person("worker.spvq@example.org").id
         for model in (Completion, QuizAttempt, Certificate):

@@ -23,7 +23,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 import i18n as catalog_tool
 
 TRANSLATIONS = PROJECT_ROOT / "elearning" / "translations"
-GETTEXT_NAMES = {"_", "gettext", "_l", "lazy_gettext", "ngettext", "lazy_ngettext"}
+GETTEXT_NAMES = {"_", "gettext", "_l", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext"}
 
 
 def _read(language: str):
@@ -61,7 +61,7 @@ def test_no_f_string_or_computed_text_inside_gettext() -> None:
 
 
 def test_no_computed_text_inside_gettext_in_templates() -> None:
-    call = re.compile(r"\b(?:_|gettext|ngettext)\(\s*([^\"'\s])")
+    call = re.compile(r"\b(?:_|gettext|ngettext|pgettext)\(\s*([^\"'\s])")
     offenders = []
     for path in (PROJECT_ROOT / "elearning" / "templates").rglob("*.html"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

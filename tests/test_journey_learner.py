@@ -40,10 +40,10 @@ def test_journeys_1_and_6(app: Flask, runner: FlaskCliRunner) -> None:
         ]
         for section in sections:
             assert client.get(f"/modules/{module}/{section}").status_code == 200
-        if index == 0:  # fail once, read the feedback, then retake
+        if index == 0:  # fail once, read the hints, then retake
             form = read_quiz_form(client.get(f"/modules/{module}/quiz").get_data(as_text=True))
             failed = client.get(post_answers(client, form, content_answers(module, right=False)).headers["Location"])
-            assert "Échec" in failed.get_data(as_text=True) and "Réessayer" in failed.get_data(as_text=True)
+            assert "Pas encore réussi" in failed.get_data(as_text=True) and "Réessayer" in failed.get_data(as_text=True)
         form = read_quiz_form(client.get(f"/modules/{module}/quiz").get_data(as_text=True))
         passed = client.get(post_answers(client, form, content_answers(module, right=True)).headers["Location"])
         assert "Vous avez terminé ce module." in passed.get_data(as_text=True)

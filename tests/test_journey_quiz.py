@@ -1,4 +1,4 @@
-"""worker.spvq's journey on the first content: read, fail, read the feedback, retake, pass."""
+"""worker.spvq's journey on the first content: read, fail, read the hints, retake, pass and read the explanations."""
 
 from __future__ import annotations
 
@@ -21,7 +21,13 @@ from tests.web import sign_in
 MODULE = "mise-en-contexte"
 
 
-def test_worker_spvq_reads_fails_reads_the_feedback_retakes_and_passes(app: Flask, runner: FlaskCliRunner) -> None:
+def _text(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_worker_spvq_reads_fails_reads_the_hints_retakes_passes_and_reads_the_explanations(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
     assert runner.invoke(args=["content", "sync"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
     client = app.test_client()
@@ -35,16 +41,26 @@ def test_worker_spvq_reads_fails_reads_the_feedback_retakes_and_passes(app: Flas
         page = client.get(f"/modules/{MODULE}/{slug}")
         assert page.status_code == 200
 
-    form = read_quiz_form(client.get(f"/modules/{MODULE}/quiz").get_data(as_text=True))
+    quiz_page = client.get(f"/modules/{MODULE}/quiz").get_data(as_text=True)
+    form = read_quiz_form(quiz_page)
+    # The form says once, above its choices, to select every right answer of a multiple question (the prompt
+    # does not say it again); the result page does not repeat it.
+    several = [kind for kind in form.kinds.values() if kind == "checkbox"]
+    assert several and quiz_page.count("Cochez toutes les bonnes réponses.") == len(several)
     failed = post_answers(client, form, content_answers(MODULE, right=False))
     result = client.get(failed.headers["Location"]).get_data(as_text=True)
-    assert "Échec" in result and "Votre note\u00a0: 0\u202f%" in result
+    assert "Cochez toutes les bonnes réponses" not in result
+    assert "Pas encore réussi" in result and "Votre note\u00a0: 0\u202f%" in result
     tree = check_content(PROJECT_ROOT).tree
     quiz = tree.module(MODULE).quiz
-    text = html.unescape(re.sub(r"<[^>]+>", "", result))
-    for question in quiz.questions:  # every question's explanation is shown
-        feedback = html.unescape(re.sub(r"<[^>]+>", "", question.feedback_html.fr))
-        assert feedback in text
+    text = _text(result)
+    # Not revealed yet (neither passed nor the last attempt): every wrong answer gets its hint, and nothing shows
+    # the explanations or the expected answers.
+    for question in quiz.questions:
+        assert _text(question.hint_html.fr) in text, question.id
+        assert _text(question.explanation_html.fr) not in text, question.id
+    assert text.count("Indice\u00a0:") == len(quiz.questions)
+    assert "Explication" not in text and "Réponse attendue" not in text
     assert "Réessayer" in result
 
     form = read_quiz_form(client.get(f"/modules/{MODULE}/quiz").get_data(as_text=True))
@@ -52,6 +68,10 @@ def test_worker_spvq_reads_fails_reads_the_feedback_retakes_and_passes(app: Flas
     result = client.get(passed.headers["Location"]).get_data(as_text=True)
     assert "Réussi" in result and "Votre note\u00a0: 100\u202f%" in result
     assert "Vous avez terminé ce module." in result
+    text = _text(result)
+    for question in quiz.questions:  # passed: every explanation and expected answer is shown
+        assert _text(question.explanation_html.fr) in text, question.id
+    assert text.count("Réponse attendue") + text.count("Réponses attendues") == len(quiz.questions)
     with app.app_context():
         person = get_person("worker.spvq@example.org")
         assert db.session.scalar(sa.select(Completion.score).where(Completion.person_id == person.id)) == 100

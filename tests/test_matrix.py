@@ -91,8 +91,15 @@ MATRIX: list[Row] = [
     # An empty POST gives no reason: 400 where revoking is allowed (the Table and Admin).
     R("/certificates/<int:certificate_id>/revoke", "POST", "/certificates/{certificate}/revoke",
                                                                          302, 403, 403, 403, 403, 404, 400, 400),
+    # The confirmation step: with no reason waiting, the Table and Admin go back to the certificate's page.
+    R("/certificates/<int:certificate_id>/revoke", "GET", "/certificates/{certificate}/revoke",
+                                                                         302, 403, 403, 403, 403, 404, 302, 302),
     R("/certificates/<int:certificate_id>/reissue", "POST", "/certificates/{certificate}/reissue",
                                                                          302, 403, 403, 403, 403, 404, 403, 400),
+    R("/verify",                   "GET",  None,                         200, 200, 200, 200, 200, 200, 200, 200),
+    R("/verify",                   "GET",  "/verify?code={certificate_code}",
+                                                                         302, 302, 302, 302, 302, 302, 302, 302,
+      variant="a code typed"),
     R("/verify/<code>",            "GET",  "/verify/{certificate_code}", 200, 200, 200, 200, 200, 200, 200, 200),
     R("/verify/<code>",            "GET",  "/verify/not-a-code",         404, 404, 404, 404, 404, 404, 404, 404,
       variant="malformed"),
@@ -148,7 +155,9 @@ def test_route_by_role(app: Flask, row: Row) -> None:
             response = client.open(path, method=row.method, data={"csrf_token": token})
         actual[role] = response.status_code
         response.close()
-        if role == "anonymous" and response.status_code == 302 and row.rule not in ("/logout",):
+        if role == "anonymous" and response.status_code == 302 and row.rule == "/verify":
+            assert response.headers["Location"].startswith("/verify/"), row.id  # a typed code goes to its page
+        elif role == "anonymous" and response.status_code == 302 and row.rule not in ("/logout",):
             assert response.headers["Location"].startswith("/login?next="), (row.id, response.headers["Location"])
         elif role == "anonymous" and response.status_code == 302:
             assert response.headers["Location"].startswith("/login"), row.id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from elearning.web.certificates import pdf
 
 CONTEXT = pdf.CertificatePrint(
@@ -33,3 +35,22 @@ def test_the_same_certificate_is_drawn_once_and_another_anew() -> None:
     assert renamed != first
     info = pdf.render.cache_info()
     assert (info.hits, info.misses) == (1, 2)
+
+
+def test_a_revoked_certificate_is_drawn_anew_with_its_mark() -> None:
+    pdf.render.cache_clear()
+    valid = pdf.render(CONTEXT)
+    revoked = pdf.render(dataclasses.replace(CONTEXT, revoked_mark="RÉVOQUÉE"))
+    assert revoked != valid and pdf.render.cache_info().misses == 2
+
+
+@pytest.mark.parametrize(
+    ("parts", "name"),
+    [
+        (("attestation", "Formation de base", "Zoé Cœur-D’Arcy"), "attestation-formation-de-base-zoe-coeur-darcy.pdf"),
+        (("certificate", "Core training", "Ærin O'Brien-Straße"), "certificate-core-training-aerin-obrien-strasse.pdf"),
+        (("", "", "李"), "certificate.pdf"),
+    ],
+)
+def test_file_names_are_ascii_slugs(parts: tuple[str, ...], name: str) -> None:
+    assert pdf.file_name(*parts) == name

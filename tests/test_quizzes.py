@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,8 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from elearning.extensions import db
-from elearning.models import AuditEvent, Completion, ExtraAttempt, QuizAttempt
-from elearning.services.catalog import lookup
+from elearning.models import AuditEvent, Completion, ExtraAttempt, Question, QuizAttempt
+from elearning.services.catalog import cache, lookup
 from elearning.services.learning import quizzes
 from elearning.services.people.accounts import get_person
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
@@ -93,18 +95,36 @@ def test_form_shows_every_question_of_the_attempt(app: Flask, learner: FlaskClie
         assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 1
 
 
-def test_fail_read_feedback_then_pass(app: Flask, learner: FlaskClient) -> None:
+def _answers_part(page: str) -> str:
+    """The result page's list of answers, as text (the footer also says « On n’intervient pas seul. »)."""
+    start = page.index('<ol class="feedback-list">')
+    return html.unescape(re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", page[start : page.index("</ol>", start)])))
+
+
+def test_fail_read_the_hints_then_pass_and_read_the_explanations(app: Flask, learner: FlaskClient) -> None:
     first = take(learner, WRONG)
     page = learner.get(f"{QUIZ}/attempts/{first}").get_data(as_text=True)
     assert "Votre note\u00a0: 0\u202f%" in page
-    assert "Échec" in page and "Tentatives soumises\u00a0: 1 sur 3." in page
-    assert "On n’intervient pas seul." in page  # the feedback explains
-    assert "Bonne réponse\u00a0:" not in page  # answers not revealed: neither passed nor the last attempt
+    assert "Pas encore réussi. La note de passage est de 80\u202f%." in page and "Échec" not in page
+    assert "Tentatives soumises\u00a0: 1 sur 3." in page
+    answers = _answers_part(page)
+    # Not revealed (neither passed nor the last attempt): each wrong answer gets its hint, which points to what
+    # to reread; neither the explanation nor the expected answer is shown.
+    assert answers.count("Indice\u00a0:") == 3
+    assert "Indice\u00a0: Relisez le principe de la section." in answers
+    assert "Indice\u00a0: Relisez la première phrase de la section Décembre ." in answers
+    assert "On n’intervient pas seul." not in answers and "démantelé en décembre 2002" not in answers
+    assert "Explication" not in answers and "Réponse attendue" not in answers
     assert "Réessayer" in page
     second = take(learner, RIGHT)
     result = learner.get(f"{QUIZ}/attempts/{second}").get_data(as_text=True)
     assert "Votre note\u00a0: 100\u202f%" in result and "Réussi" in result
-    assert "Bonne réponse\u00a0:" in result  # revealed after passing
+    answers = _answers_part(result)
+    # Revealed after passing: the expected answers and the explanations (no hint: every answer is right).
+    assert "Réponse attendue\u00a0: 2002" in answers
+    assert "Explication\u00a0: Le réseau a été démantelé en décembre 2002." in answers
+    assert "Explication\u00a0: On n’intervient pas seul." in answers
+    assert "Indice" not in answers
     # The quiz is passed but the sections were not read: no completion yet.
     assert "lisez les sections que vous n’avez pas encore lues" in result
     with app.app_context():
@@ -115,6 +135,61 @@ def test_fail_read_feedback_then_pass(app: Flask, learner: FlaskClient) -> None:
         assert [(c.score, c.person_id) for c in done] == [(100, get_person(LEARNER).id)]
     assert "Vous avez terminé ce module." in learner.get(f"{QUIZ}/attempts/{second}").get_data(as_text=True)
     assert "Vous avez réussi ce questionnaire." in learner.get(QUIZ).get_data(as_text=True)
+
+
+def test_result_wording_verdicts_labels_and_lists_in_both_languages(app: Flask, learner: FlaskClient) -> None:
+    failed = take(learner, TWO_OF_THREE)  # 66 %: not passed, nothing revealed
+    page = learner.get(f"{QUIZ}/attempts/{failed}").get_data(as_text=True)
+    answers = _answers_part(page)
+    # The verdict and the label of the right answer are two different phrases.
+    assert answers.count("Réponse correcte") == 2 and answers.count("Réponse incorrecte") == 1
+    assert "Bonne réponse" not in page and "Mauvaise réponse" not in page
+    # Several chosen answers are a list, not one line joined with « ; ».
+    chosen = re.search(
+        r'<p class="answer-label"><strong>Vos réponses\u00a0:</strong></p>\s*<ul class="answer-list">(.*?)</ul>',
+        page,
+        re.S,
+    )
+    assert chosen is not None, page
+    assert re.findall(r"<li>(.*?)</li>", chosen.group(1)) == ["Recrutement près des écoles", "Ressources isolées"]
+    assert "écoles; " not in page and "écoles;" not in page
+    assert "Votre réponse\u00a0: Vrai" in answers  # one answer stays on the label's line
+    # A kind verdict for the attempt: no blunt « Échec ».
+    assert "Pas encore réussi." in page and "Échec" not in page
+
+    passed = take(learner, RIGHT)
+    page = learner.get(f"{QUIZ}/attempts/{passed}").get_data(as_text=True)
+    answers = _answers_part(page)
+    assert answers.count("Réponse correcte") == 3
+    assert "Réponse attendue\u00a0: 2002" in answers and "Réponse attendue\u00a0: Faux" in answers
+    expected = re.search(r"Réponses attendues\u00a0:</strong></p>\s*<ul class=\"answer-list\">(.*?)</ul>", page, re.S)
+    assert expected is not None, page
+    assert re.findall(r"<li>(.*?)</li>", expected.group(1)) == ["Recrutement près des écoles", "Ressources isolées"]
+
+    english = _answers_part(learner.get(f"{QUIZ}/attempts/{failed}?lang=en").get_data(as_text=True))
+    assert english.count("Correct") == 2 and english.count("Incorrect") == 1
+    assert "Your answers:" in english and "Hint: Reread the principle of the section." in english
+    assert "Not passed yet. The pass mark is 80" in learner.get(f"{QUIZ}/attempts/{failed}").get_data(as_text=True)
+    english = _answers_part(learner.get(f"{QUIZ}/attempts/{passed}").get_data(as_text=True))
+    assert "Expected answer: 2002" in english and "Expected answers:" in english
+    assert "Explanation: Nobody intervenes alone." in english
+
+
+def test_questions_loaded_before_hints_show_their_explanation_only_once_revealed(
+    app: Flask, learner: FlaskClient
+) -> None:
+    with app.app_context():  # as the migration leaves questions synced before hints existed
+        db.session.execute(sa.update(Question).values(hint_fr=None, hint_en=None))
+        db.session.commit()
+        cache.clear()
+    first = take(learner, WRONG)
+    answers = _answers_part(learner.get(f"{QUIZ}/attempts/{first}").get_data(as_text=True))
+    assert answers.count("Réponse incorrecte") == 3
+    assert "Indice" not in answers and "Explication" not in answers and "On n’intervient pas seul." not in answers
+    take(learner, WRONG)
+    last = take(learner, WRONG)
+    answers = _answers_part(learner.get(f"{QUIZ}/attempts/{last}").get_data(as_text=True))
+    assert "Indice" not in answers and "Explication\u00a0: On n’intervient pas seul." in answers
 
 
 def test_completion_needs_a_pass_not_only_the_sections(app: Flask, learner: FlaskClient) -> None:
@@ -131,10 +206,14 @@ def test_attempt_limit_and_the_extra_attempt_a_pivot_grants(app: Flask, learner:
     for _ in range(3):
         last = take(learner, WRONG)
     locked = learner.get(QUIZ).get_data(as_text=True)
-    assert "Plus de tentative\u00a0: demandez à votre pivot une tentative de plus." in locked
+    assert "Il ne vous reste aucune tentative. Demandez-en une autre à votre pivot\u00a0:" in locked
+    assert 'Paul Pivot – <a href="mailto:pivot@example.org">pivot@example.org</a>' in locked
     assert 'class="form quiz"' not in locked
-    # After the last attempt the answers are revealed.
-    assert "Bonne réponse\u00a0:" in learner.get(f"{QUIZ}/attempts/{last}").get_data(as_text=True)
+    # After the last attempt the answers are revealed: each wrong answer shows its hint and its explanation.
+    answers = _answers_part(learner.get(f"{QUIZ}/attempts/{last}").get_data(as_text=True))
+    assert "Réponse attendue\u00a0: Faux" in answers
+    assert answers.count("Indice\u00a0:") == 3 and answers.count("Explication\u00a0:") == 3
+    assert "Indice\u00a0: Relisez le principe de la section. Réponse attendue\u00a0: Faux" in answers
     with app.app_context():
         learner_id = get_person(LEARNER).id
     pivot = signed_in_client(app, PIVOT, PASSWORD)

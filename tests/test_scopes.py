@@ -45,6 +45,9 @@ class Kind:
     model: Any
     scope: Scope
     predicate: Callable[[Viewer, Any], bool]
+    #: The scope reads the predicate the other way: the people for whom it says yes about the viewer
+    #: (``predicate(that person's viewer, the viewer as a member)``).
+    inverse: bool = False
 
 
 KINDS = (
@@ -54,6 +57,8 @@ KINDS = (
     Kind("organization", Organization, s.organizations_visible_to, p.can_view_organization),
     Kind("attempt", QuizAttempt, s.attempts_visible_to, p.can_view_attempt),
     Kind("certificate", Certificate, s.certificates_visible_to, p.can_download_certificate),
+    Kind("person (pivot of the viewer)", Person, s.pivots_of, p.is_pivot_of, inverse=True),
+    Kind("person (coordinator of the viewer)", Person, s.coordinators_of, p.is_coordinator_of, inverse=True),
 )
 
 
@@ -98,12 +103,17 @@ def describe_object(kind: Kind, object_id: int, ref: Any) -> str:
 def disagreements(viewers: dict[str, Viewer], day: dt.date) -> list[str]:
     """One line per (viewer, object) where the predicate and the scope answer differently."""
     refs = refs_from_database(day)
+    people = {person_id: load_viewer(person_id, day) for person_id in refs[Person]}
     found = []
     for label, viewer in viewers.items():
+        as_member = refs[Person].get(viewer.person_id) if viewer.person_id is not None else None
         for kind in KINDS:
             selected = set(db.session.scalars(sa.select(kind.model.id).where(kind.scope(viewer, day))))
             for object_id, ref in sorted(refs[kind.model].items()):
-                said = kind.predicate(viewer, ref)
+                if kind.inverse:
+                    said = as_member is not None and kind.predicate(people[object_id], as_member)
+                else:
+                    said = kind.predicate(viewer, ref)
                 if said != (object_id in selected):
                     found.append(
                         f"{describe_viewer(label, viewer)} × {describe_object(kind, object_id, ref)}: "

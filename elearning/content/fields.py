@@ -102,14 +102,19 @@ class FileReader:
             if name not in mapping.entries:
                 self.error(line, f"{_prefix(what)}missing key '{name}'")
 
-    def format(self, mapping: Mapping) -> None:
-        """``format: 1`` (a missing key is reported by :meth:`check_keys`)."""
+    def format(self, mapping: Mapping, current: int = 1, *, retired: dict[int, str] | None = None) -> int | None:
+        """``format: <current>`` (a missing key is reported by :meth:`check_keys`); the format written, when a
+        whole number. A format in ``retired`` is reported with its message (what changed since)."""
         entry = mapping.entries.get("format")
         if entry is None:
-            return
+            return None
         node = entry.value
-        if not (isinstance(node, Scalar) and type(node.value) is int and node.value == 1):
-            self.error(entry.key_line, f"format must be 1, not {_shown(node)}")
+        written = node.value if isinstance(node, Scalar) and type(node.value) is int else None
+        if written is not None and retired and written in retired:
+            self.error(entry.key_line, retired[written])
+        elif written != current:
+            self.error(entry.key_line, f"format must be {current}, not {_shown(node)}")
+        return written
 
     def text(self, entry: Entry | None, *, what: str) -> str | None:
         """A non-empty text (a number, boolean or date is taken as written); None when missing, empty or not a text."""

@@ -76,9 +76,13 @@ class QuestionSource:
     prompt: Localized
     choices: tuple[ChoiceSource, ...]  # empty for true_false
     answer: bool | None  # true_false only
-    feedback: Localized
+    #: Shown on a wrong answer while the answers are hidden: explains without giving the answer away.
+    hint: Localized
+    #: Shown with the expected answer, once the quiz's reveal rule allows.
+    explanation: Localized
     prompt_html: Localized  # render_inline of prompt
-    feedback_html: Localized  # render_inline of feedback
+    hint_html: Localized  # render_inline of hint
+    explanation_html: Localized  # render_inline of explanation
 
     @property
     def correct_choice_ids(self) -> frozenset[str]:

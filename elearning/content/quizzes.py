@@ -1,4 +1,9 @@
-"""Reading one quiz file, ``quizzes/<module>.yml`` (format in quizzes/README.md)."""
+"""Reading one quiz file, ``quizzes/<module>.yml`` (format 2, in quizzes/README.md).
+
+Format 1 files are refused with a message saying what changed: their one ``feedback`` per question was shown
+before the answers were revealed and often stated the answer; format 2 splits it into a ``hint`` that must not
+give the answer away (checked, :mod:`elearning.content.hints`) and an ``explanation`` shown with the answers.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Collection
 
 from elearning.content.fields import FileReader, Reporter
 from elearning.content.hashing import hash_bytes
+from elearning.content.hints import hint_giveaways, repeats_select_every
 from elearning.content.model import ChoiceSource, Localized, QuestionSource, QuizSource
 from elearning.content.render import render_inline
 from elearning.content.yaml_loader import Entry, Mapping, Scalar
@@ -23,6 +29,12 @@ _QUIZ_KEYS = (
     "questions",
 )
 _CHOICE_KEYS = ("id", "text")
+QUIZ_FORMAT = 2
+_FORMAT_1 = (
+    "quiz format 1 is no longer read: format 2 replaces each question's 'feedback' with a 'hint' (shown on a "
+    "wrong answer before the answers are revealed, so it must not give the answer away) and an 'explanation' "
+    "(shown with the answers); see quizzes/README.md"
+)
 
 
 def read_quiz(file_name: str, data: bytes, *, module_slugs: Collection[str], reporter: Reporter) -> QuizSource | None:
@@ -33,8 +45,9 @@ def read_quiz(file_name: str, data: bytes, *, module_slugs: Collection[str], rep
     mapping = reader.load(data)
     if mapping is None:
         return None
+    if reader.format(mapping, QUIZ_FORMAT, retired={1: _FORMAT_1}) == 1:
+        return None
     reader.check_keys(mapping, line=1, required=_QUIZ_KEYS)
-    reader.format(mapping)
     entries = mapping.entries
     module = _module(reader, entries.get("module"), file_name=file_name, module_slugs=module_slugs)
     pass_mark = reader.integer(entries.get("pass_mark"), what="pass_mark", minimum=1, maximum=100)
@@ -121,7 +134,11 @@ def _question(reader: FileReader, mapping: Mapping, *, number: int) -> QuestionS
     specific = {"true_false": ("answer",), "single": ("choices",), "multiple": ("choices",)}.get(kind or "", ())
     other = tuple(name for name in ("choices", "answer") if name not in specific)
     reader.check_keys(
-        mapping, line=mapping.line, required=("id", "type", "prompt", "feedback", *specific), optional=other, what=what
+        mapping,
+        line=mapping.line,
+        required=("id", "type", "prompt", "hint", "explanation", *specific),
+        optional=other,
+        what=what,
     )
     for name in other:
         entry = entries.get(name)
@@ -129,16 +146,19 @@ def _question(reader: FileReader, mapping: Mapping, *, number: int) -> QuestionS
             expected = "an answer (true or false), not choices" if kind == "true_false" else "choices, not an answer"
             reader.error(entry.key_line, f"{what}: a {kind} question has {expected}")
     prompt = reader.localized(entries.get("prompt"), what=f"{what}: prompt")
-    feedback = reader.localized(entries.get("feedback"), what=f"{what}: feedback")
+    hint = reader.localized(entries.get("hint"), what=f"{what}: hint")
+    explanation = reader.localized(entries.get("explanation"), what=f"{what}: explanation")
     choices: tuple[ChoiceSource, ...] | None = ()
     answer: bool | None = None
     if kind == "true_false":
         answer = reader.boolean(entries.get("answer"), what=f"{what}: answer")
     elif kind is not None:
         choices = _choices(reader, entries.get("choices"), kind=kind, what=what)
-    if kind is None or identifier is None or prompt is None or feedback is None or choices is None:
+    if kind is None or identifier is None or prompt is None or hint is None or explanation is None or choices is None:
         return None
     if kind == "true_false" and answer is None:
+        return None
+    if not _shows_nothing_away(reader, entries, what=what, kind=kind, prompt=prompt, hint=hint, choices=choices):
         return None
     return QuestionSource(
         id=identifier,
@@ -146,10 +166,51 @@ def _question(reader: FileReader, mapping: Mapping, *, number: int) -> QuestionS
         prompt=prompt,
         choices=choices,
         answer=answer,
-        feedback=feedback,
+        hint=hint,
+        explanation=explanation,
         prompt_html=_inline(prompt),
-        feedback_html=_inline(feedback),
+        hint_html=_inline(hint),
+        explanation_html=_inline(explanation),
     )
+
+
+def _shows_nothing_away(
+    reader: FileReader,
+    entries: dict[str, Entry],
+    *,
+    what: str,
+    kind: str,
+    prompt: Localized,
+    hint: Localized,
+    choices: tuple[ChoiceSource, ...],
+) -> bool:
+    """Report a hint that gives the answer away, and a multiple question's prompt that says what the form says
+    (to select every right answer); whether there was none."""
+    clean = True
+    for language, reason in hint_giveaways(hint, kind=kind, choices=choices, statement=prompt):
+        reader.error(
+            _language_line(entries["hint"], language),
+            f"{what}: the hint ({language}) {reason}; a hint is shown before the answers are revealed, so it must "
+            "point to what to reread without giving the answer (the explanation may give it)",
+        )
+        clean = False
+    if kind == "multiple":
+        for language in repeats_select_every(prompt):
+            reader.error(
+                _language_line(entries["prompt"], language),
+                f"{what}: the prompt ({language}) says to select every right answer; the form already says it "
+                "above the choices, so leave it out",
+            )
+            clean = False
+    return clean
+
+
+def _language_line(entry: Entry, language: str) -> int:
+    """The line of ``entry``'s text in ``language`` (its key's line when written another way)."""
+    node = entry.value
+    if isinstance(node, Mapping) and language in node.entries:
+        return node.entries[language].value.line
+    return entry.key_line
 
 
 def _choices(reader: FileReader, entry: Entry | None, *, kind: str, what: str) -> tuple[ChoiceSource, ...] | None:

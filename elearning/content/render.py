@@ -195,7 +195,7 @@ def render_markdown(
 
 
 def render_inline(text: str) -> str:
-    """Render a short text (quiz prompt, choice, feedback): emphasis, code and links only, sanitized."""
+    """Render a short text (quiz prompt, choice, hint, explanation): emphasis, code and links only, sanitized."""
     md, _ = _converter(inline=True)
     return _sanitize(
         md.convert(text),

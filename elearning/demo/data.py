@@ -40,7 +40,7 @@ class DemoPerson:
     #: An organization the person belonged to before, as (code, days before today they left it).
     moved_from: tuple[str, int] | None = None
     #: What the person did, oldest first (needs the content: ``elearning content sync`` before the demo).
-    history: tuple[Certify | Progress, ...] = ()
+    history: tuple[Certify | Progress | Revoke, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,15 @@ class Certify:
 
     track: str
     days_ago: int
+
+
+@dataclass(frozen=True)
+class Revoke:
+    """The Table revokes the person's latest certificate of a track ``days_ago`` days ago, with a reason."""
+
+    track: str
+    days_ago: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -242,6 +251,18 @@ PEOPLE: tuple[DemoPerson, ...] = (
         language="en",
         can_sign_in=True,
         history=(Certify("formation-de-base", 150),),
+    ),
+    DemoPerson(
+        "worker.pipq@example.org",
+        "Rémi Intervenant",
+        ("worker",),
+        "PIPQ",
+        can_sign_in=True,
+        # Certified, then the certificate was revoked: a new cycle, due from the revocation.
+        history=(
+            Certify("formation-de-base", 200),
+            Revoke("formation-de-base", 12, "Questionnaires répondus par une autre personne que le titulaire."),
+        ),
     ),
     # More people, so that teams, organizations and reports have something to show.
     DemoPerson(

@@ -11,11 +11,12 @@ import datetime as dt
 import sqlalchemy as sa
 
 from elearning import clock
-from elearning.demo.data import Certify, Progress
+from elearning.demo.data import Certify, Progress, Revoke
 from elearning.extensions import db
-from elearning.models import Person, Track, TrackModule
+from elearning.models import Certificate, Person, Track, TrackModule
+from elearning.permissions import SYSTEM
 from elearning.services.catalog import lookup
-from elearning.services.certification import issuing
+from elearning.services.certification import issuing, revocation
 from elearning.services.errors import NotFound
 from elearning.services.learning import completion, progress, quizzes
 
@@ -72,6 +73,20 @@ def _certify(person: Person, step: Certify) -> None:
         issuing.issue_due(person)
 
 
+def _revoke(person: Person, step: Revoke) -> None:
+    certificate_id = db.session.scalar(
+        sa.select(Certificate.id)
+        .join(Track, Track.id == Certificate.track_id)
+        .where(Certificate.person_id == person.id, Track.slug == step.track)
+        .order_by(Certificate.cycle.desc())
+        .limit(1)
+    )
+    if certificate_id is None:
+        return
+    with clock.travel(_moment(step.days_ago)):
+        revocation.revoke(SYSTEM, certificate_id, step.reason)
+
+
 def _progress(person: Person, step: Progress) -> None:
     try:
         ref = lookup.find_module(step.module)
@@ -83,11 +98,13 @@ def _progress(person: Person, step: Progress) -> None:
             _answer(person, ref, right=False)
 
 
-def live(person: Person, history: tuple[Certify | Progress, ...]) -> None:
+def live(person: Person, history: tuple[Certify | Progress | Revoke, ...]) -> None:
     """Replay a demo person's history (nothing when the content is not loaded). The caller commits."""
     for step in history:
         if isinstance(step, Certify):
             _certify(person, step)
+        elif isinstance(step, Revoke):
+            _revoke(person, step)
         else:
             _progress(person, step)
     db.session.flush()

@@ -125,16 +125,20 @@ class Question(Model):
     kind: Mapped[str] = mapped_column(sa.String(20))
     prompt_fr: Mapped[str] = mapped_column(sa.Text)
     prompt_en: Mapped[str | None] = mapped_column(sa.Text)
-    feedback_fr: Mapped[str] = mapped_column(sa.Text)
-    feedback_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: Shown on a wrong answer while the answers are hidden (none for questions synced before hints existed).
+    hint_fr: Mapped[str | None] = mapped_column(sa.Text)
+    hint_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: Shown with the expected answer, once the quiz's reveal rule allows.
+    explanation_fr: Mapped[str] = mapped_column(sa.Text)
+    explanation_en: Mapped[str | None] = mapped_column(sa.Text)
     #: The answer of a true/false question.
     answer: Mapped[bool | None] = mapped_column(sa.Boolean)
 
     def prompt(self, language: str) -> str:
         return in_language(language, self.prompt_fr, self.prompt_en)
 
-    def feedback(self, language: str) -> str:
-        return in_language(language, self.feedback_fr, self.feedback_en)
+    def explanation(self, language: str) -> str:
+        return in_language(language, self.explanation_fr, self.explanation_en)
 
 
 class Choice(Model):

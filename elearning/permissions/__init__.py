@@ -121,11 +121,19 @@ def can_view_attempt(viewer: Viewer, owner: MemberRef) -> bool:
 
 def can_grant_extra_attempt(viewer: Viewer, member: MemberRef) -> bool:
     """One more quiz attempt: a pivot of one of the member's teams, their coordinator, or an Admin."""
-    if viewer.person_id == member.person_id and not viewer.is_admin:
-        return False
-    return (
-        bool(member.team_ids & viewer.pivot_team_ids) or viewer.coordinates(member.organization_id) or viewer.is_admin
-    )
+    return viewer.is_admin or is_pivot_of(viewer, member) or is_coordinator_of(viewer, member)
+
+
+def is_pivot_of(viewer: Viewer, member: MemberRef) -> bool:
+    """The viewer is a pivot of one of the member's teams (someone else: whom the member asks for one more
+    quiz attempt)."""
+    return viewer.person_id != member.person_id and bool(member.team_ids & viewer.pivot_team_ids)
+
+
+def is_coordinator_of(viewer: Viewer, member: MemberRef) -> bool:
+    """The viewer coordinates the member's organization (someone else: whom the member asks when their teams
+    have no pivot)."""
+    return viewer.person_id != member.person_id and viewer.coordinates(member.organization_id)
 
 
 def can_view_any_team(viewer: Viewer) -> bool:

@@ -29,15 +29,29 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from elearning.models import Certificate, Membership, Organization, Person, QuizAttempt, Team, TeamMembership
+from elearning import clock
+from elearning.models import (
+    Certificate,
+    CoordinatorGrant,
+    Membership,
+    Organization,
+    Person,
+    PivotDesignation,
+    QuizAttempt,
+    Team,
+    TeamMembership,
+)
 from elearning.permissions import Viewer
+from elearning.roles import TeamRole
 
 __all__ = [
     "attempts_visible_to",
     "certificates_visible_to",
+    "coordinators_of",
     "extra_attempt_grantable_people",
     "organizations_visible_to",
     "people_visible_to",
+    "pivots_of",
     "teams_visible_to",
 ]
 
@@ -105,6 +119,69 @@ def extra_attempt_grantable_people(viewer: Viewer, day: dt.date) -> sa.ColumnEle
     if viewer.person_id is None:
         return condition
     return sa.and_(Person.id != viewer.person_id, condition)
+
+
+def _active(day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Person`: not deactivated on or before ``day`` (a deactivated person holds no role)."""
+    cutoff = clock.get_clock().start_of_day(day + dt.timedelta(days=1))
+    return sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
+
+
+def pivots_of(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Person`: the pivots of the viewer's teams on ``day`` (``is_pivot_of`` read the other way:
+    the people for whom the predicate says yes about the viewer), the viewer left out.
+
+    The viewer's teams are their team memberships holding on the day, in any role (as ``member_ref`` reads
+    them); a pivot of one holds the team's pivot role, in a team not archived, and a pivot designation in the
+    team's organization while belonging to it, and is not deactivated (as ``load_viewer`` reads them).
+    """
+    if viewer.person_id is None:
+        return sa.false()
+    own = orm.aliased(TeamMembership)
+    theirs = orm.aliased(TeamMembership)
+    team = orm.aliased(Team)
+    designation = orm.aliased(PivotDesignation)
+    membership = orm.aliased(Membership)
+    pivots = (
+        sa.select(theirs.person_id)
+        .join(team, team.id == theirs.team_id)
+        .join(own, own.team_id == theirs.team_id)
+        .join(
+            designation,
+            sa.and_(designation.person_id == theirs.person_id, designation.organization_id == team.organization_id),
+        )
+        .join(
+            membership,
+            sa.and_(membership.person_id == theirs.person_id, membership.organization_id == team.organization_id),
+        )
+        .where(
+            own.person_id == viewer.person_id,
+            own.holds_on(day),
+            theirs.role == TeamRole.PIVOT.value,
+            theirs.holds_on(day),
+            team.archived_at.is_(None),
+            designation.holds_on(day),
+            membership.holds_on(day),
+        )
+        .correlate(None)
+    )
+    return sa.and_(Person.id.in_(pivots), Person.id != viewer.person_id, _active(day))
+
+
+def coordinators_of(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Person`: the coordinators of the organization the viewer belongs to on ``day``
+    (``is_coordinator_of`` read the other way), the viewer left out; not deactivated."""
+    if viewer.person_id is None:
+        return sa.false()
+    membership = orm.aliased(Membership)
+    grant = orm.aliased(CoordinatorGrant)
+    coordinators = (
+        sa.select(grant.person_id)
+        .join(membership, membership.organization_id == grant.organization_id)
+        .where(membership.person_id == viewer.person_id, membership.holds_on(day), grant.holds_on(day))
+        .correlate(None)
+    )
+    return sa.and_(Person.id.in_(coordinators), Person.id != viewer.person_id, _active(day))
 
 
 # -- teams and organizations ---------------------------------------------------------------------------

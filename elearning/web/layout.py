@@ -235,6 +235,16 @@ def _gettext(eval_context: EvalContext, string: str, **variables: Any) -> str:
 
 
 @pass_eval_context
+def _pgettext(eval_context: EvalContext, context: str, string: str, **variables: Any) -> str:
+    """Jinja's new-style ``pgettext``: a message whose translation depends on where it shows (one English
+    "None" is « Aucune » for an organization and « Aucun » for a role)."""
+    translated = _translations().upgettext(context, string)
+    if eval_context.autoescape:
+        return Markup(translated) % variables  # noqa: S704 (our own catalogs, as Jinja does)
+    return translated % variables
+
+
+@pass_eval_context
 def _ngettext(eval_context: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
     """Jinja's new-style ``ngettext``."""
     variables.setdefault("num", num)
@@ -267,7 +277,7 @@ def init_app(app: Flask) -> None:
     # csrf_token: after Flask-WTF's own context processor (and global), which it replaces.
     app.context_processor(lambda: {"language": page_language(), "csrf_token": csrf_token})
     # After Flask-Babel's own (same behaviour as Jinja's new-style callables, without a lookup per message).
-    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext)
     app.jinja_env.globals.update(
         csrf_token=csrf_token,
         render_input=render_input,
@@ -293,18 +303,43 @@ _days: dict[tuple[str, dt.date], str] = {}
 
 
 def format_day(day: dt.date | None) -> str:
-    """A business date, e.g. « 29 novembre 2026 » / "November 29, 2026" (formatted once per locale and day)."""
+    """A business date: « 1er décembre 2026 », « 29 novembre 2026 » / "December 1, 2026" (formatted once per
+    locale and day). The one date formatter of pages, PDFs and messages."""
     if day is None:
         return ""
-    key = (str(get_locale()), day)
+    locale = str(get_locale() or "fr")
+    key = (locale, day)
     text = _days.get(key)
     if text is None:
         if len(_days) > 8192:
             _days.clear()
-        text = _days[key] = flask_babel.format_date(day, "long")
+        text = _days[key] = _long_date(day, locale)
     return text
 
 
+def format_time(moment: dt.datetime) -> str:
+    """A time of day in the configured time zone: « 15 h 02 » / "3:02 PM" (non-breaking spaces inside)."""
+    local = flask_babel.to_user_timezone(moment)
+    if str(get_locale() or "fr").startswith("fr"):
+        return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d}\u00a0{'AM' if local.hour < 12 else 'PM'}"
+
+
 def format_moment(moment: dt.datetime | None) -> str:
-    """A timestamp in the configured time zone, e.g. « 29 novembre 2026, 14:05 »."""
-    return "" if moment is None else flask_babel.format_datetime(moment, "d MMMM y, HH:mm")
+    """A timestamp in the configured time zone: « 1er décembre 2026 à 15 h 02 » / "December 1, 2026, 3:02 PM".
+    The one date-and-time formatter of pages, PDFs and messages."""
+    if moment is None:
+        return ""
+    day = format_day(flask_babel.to_user_timezone(moment).date())
+    if str(get_locale() or "fr").startswith("fr"):
+        return f"{day} à {format_time(moment)}"
+    return f"{day}, {format_time(moment)}"
+
+
+def _long_date(day: dt.date, locale: str) -> str:
+    if locale.startswith("fr"):
+        # French writes the first of the month as an ordinal: « 1er décembre 2026 », « 2 décembre 2026 ».
+        number = "1er" if day.day == 1 else str(day.day)
+        return f"{number} {flask_babel.format_date(day, 'MMMM y')}"
+    return flask_babel.format_date(day, "long")

@@ -17,6 +17,8 @@ DEMO_ACCOUNTS = {
     # worker.cjq completed the core track (attempts, a certificate); pivot.cjq is renewing hers.
     "learner": "worker.cjq@example.org",
     "renewing_pivot": "pivot.cjq@example.org",
+    # worker.pipq's core certificate was revoked.
+    "revoked": "worker.pipq@example.org",
     "pivot": "pivot.spvq@example.org",
     "coordinator": "coord.spvq@example.org",
     "table": "table@example.org",
@@ -34,6 +36,7 @@ QUIZ_FORM = "form.quiz"
 LOGOUT_FORM = 'form[action$="/logout"]'
 PASSWORD_FORM = 'form[action$="/account/password"]'
 LANGUAGE_FORM = 'form[action$="/account/language"]'
+REVOKE_FORM = 'form[action$="/revoke"]'
 
 
 def submit(page: Page, button: Locator | str) -> None:
@@ -100,15 +103,54 @@ def save_language(page: Page) -> None:
     submit(page, page.locator(LANGUAGE_FORM).locator('button[type="submit"]'))
 
 
+def open_the_menu_on_a_phone(page: Page) -> None:
+    """A page on a 375 px wide phone with the header's menu open (the navigation and the sign-out button)."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    # Opened without moving the focus: the scan tabs through the page from its skip link (opening the menu with
+    # the keyboard, and without JavaScript, is tests/browser/test_layout.py's).
+    page.evaluate("() => { document.querySelector('.site-header details').open = true; }")
+    assert page.locator(".main-nav").is_visible()
+
+
 def submit_empty_quiz(page: Page) -> None:
     """The quiz page showing its error: sent without any answer (nothing is submitted; the form again, with every
     question marked unanswered)."""
     submit(page, page.locator(QUIZ_FORM).locator('button[value="submit"]'))
 
 
+def ask_to_revoke(page: Page) -> None:
+    """On a certificate's page, as the Table: give a reason and send it; ends on the confirmation page (nothing
+    is revoked until confirmed)."""
+    form = page.locator(REVOKE_FORM)
+    form.locator('textarea[name="reason"]').fill("Attestation délivrée par erreur.")
+    submit(page, form.locator('button[type="submit"]'))
+
+
+def type_a_malformed_code(page: Page) -> None:
+    """The verification form answering a code that cannot be one: "no certificate matches", the field again."""
+    form = page.locator('form[action$="/verify"]')
+    form.locator('input[name="code"]').fill("pas un code")
+    submit(page, form.locator('button[type="submit"]'))
+
+
 def quiz_answers(module: str, *, right: bool) -> dict[str, list[str]]:
     """Quiz field name -> values answering a module's quiz right (or every question wrong)."""
     return {f"q-{key}": values for key, values in content_answers(module, right=right).items()}
+
+
+def fail_quiz_once(page: Page) -> None:
+    """A quiz result before the answers are revealed (every answer wrong, attempts left: the hints show): the
+    person's first attempt when there is one, else one failed now, so every visit shows the same state."""
+    earlier = page.locator(".attempt-list a")
+    if earlier.count():
+        submit(page, earlier.last)  # the list is newest first
+        return
+    form = page.locator(QUIZ_FORM)
+    module = page.url.split("/modules/")[1].split("/")[0]
+    for name, values in quiz_answers(module, right=False).items():
+        for value in values:
+            form.locator(f'input[name="{name}"][value="{value}"]').check()
+    submit(page, form.locator('button[value="submit"]'))
 
 
 def use_every_attempt(page: Page) -> None:

@@ -132,6 +132,13 @@ FACTS_SQL = {
     "WHERE p.email = 'worker.cjq@example.org' ORDER BY c.id LIMIT 1",
     "certificate_code": "SELECT c.code FROM certificates c JOIN people p ON p.id = c.person_id "
     "WHERE p.email = 'worker.cjq@example.org' ORDER BY c.id LIMIT 1",
+    # worker.pipq's core certificate was revoked; nadia.cote's is revoked by a journey (no page shows it).
+    "revoked_certificate": "SELECT c.id FROM certificates c JOIN people p ON p.id = c.person_id "
+    "WHERE p.email = 'worker.pipq@example.org' AND c.revoked_at IS NOT NULL ORDER BY c.id LIMIT 1",
+    "revoked_certificate_code": "SELECT c.code FROM certificates c JOIN people p ON p.id = c.person_id "
+    "WHERE p.email = 'worker.pipq@example.org' AND c.revoked_at IS NOT NULL ORDER BY c.id LIMIT 1",
+    "certificate_to_revoke": "SELECT c.id FROM certificates c JOIN people p ON p.id = c.person_id "
+    "WHERE p.email = 'nadia.cote@example.org' ORDER BY c.id LIMIT 1",
     "attempt": "SELECT a.id FROM quiz_attempts a JOIN people p ON p.id = a.person_id "
     "JOIN modules m ON m.id = a.module_id "
     "WHERE p.email = 'worker.cjq@example.org' AND m.slug = 'mise-en-contexte' ORDER BY a.id LIMIT 1",

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Page
 
 from elearning.demo.data import DEMO_PASSWORD
-from tests.browser.actions import LOGOUT_FORM, QUIZ_FORM, fill_sign_in, quiz_answers, submit
+from elearning.services.certification.codes import display_code
+from tests.browser.actions import LOGOUT_FORM, QUIZ_FORM, ask_to_revoke, fill_sign_in, quiz_answers, submit
 from tests.browser.browsing import Browsing
 from tests.browser.keyboard import answer_quiz_by_keyboard
 
@@ -70,12 +71,13 @@ def test_journey_1_a_worker_reads_fails_retakes_passes_and_downloads_the_certifi
         read_module(page)
         slug = module_slug(page)
         if index == 0:
-            # Fail, keyboard only, then read the feedback.
+            # Fail, keyboard only, then read the hints (the answers are not revealed yet).
             answer_quiz_by_keyboard(page, in_page_order(page, quiz_answers(slug, right=False)))
             assert heading(page).startswith("Résultat du questionnaire"), page.locator("main").inner_text()[:600]
-            assert "Échec" in page.locator(".result").inner_text()
-            feedback = page.locator(".feedback")
-            assert feedback.count() >= 6 and all(text.strip() for text in feedback.all_inner_texts())
+            assert "Pas encore réussi" in page.locator(".result").inner_text()
+            hints = page.locator(".feedback-hint")
+            assert hints.count() >= 6 and all(text.startswith("Indice") for text in hints.all_inner_texts())
+            assert page.locator(".feedback-explanation").count() == 0
             submit(page, page.get_by_role("link", name="Réessayer"))
             # Retake and pass, keyboard only.
             answer_quiz_by_keyboard(page, in_page_order(page, quiz_answers(slug, right=True)))
@@ -118,7 +120,43 @@ def test_journey_6_anyone_checks_a_certificate_code(browsing: Browsing) -> None:
     assert "Wendy Intervenante" in page.locator("dl.facts").inner_text()
     unknown = page.goto(browsing.server.url("/verify/0000-0000-0000-0000", "en"))
     assert unknown is not None and unknown.status == 404
-    assert heading(page) == "Page not found"
+    assert heading(page) == "Certificate verification"
+    assert "No certificate matches this code." in page.get_by_role("status").inner_text()
+    # The field again, to retry: the code as printed, typed with spaces instead of hyphens.
+    page.get_by_label("Verification code").fill(" ".join(display_code(code).lower().split("-")))
+    submit(page, page.get_by_role("button", name="Check"))
+    assert page.url == browsing.server.url(f"/verify/{code}")
+    assert page.get_by_role("status").inner_text().strip() == "This certificate is valid."
+
+
+def test_anyone_types_a_code_from_the_empty_verification_page(browsing: Browsing) -> None:
+    page = browsing.new_page()
+    page.goto(browsing.server.url("/verify"))
+    assert heading(page) == "Vérification d’une attestation"
+    page.get_by_label("Code de vérification").fill(browsing.server.facts["revoked_certificate_code"].lower())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/verify/{browsing.server.facts['revoked_certificate_code']}")
+    assert "Cette attestation a été révoquée." in page.get_by_role("status").inner_text()
+
+
+def test_the_table_confirms_a_revocation_and_back_lands_on_pages(browsing: Browsing) -> None:
+    """Reason, confirmation page (nothing revoked yet), confirm: every step is a page Back returns to."""
+    page = browsing.new_page("table")
+    certificate = browsing.server.url(f"/certificates/{browsing.server.facts['certificate_to_revoke']}")
+    page.goto(certificate)
+    ask_to_revoke(page)
+    assert page.url == certificate + "/revoke"
+    assert heading(page) == "Révoquer cette attestation\u00a0?"
+    assert "Attestation délivrée par erreur." in page.locator("dl.facts").inner_text()
+    submit(page, page.get_by_role("link", name="Annuler"))
+    assert page.url == certificate and not page.locator(".verification-revoked").count()
+    ask_to_revoke(page)
+    submit(page, page.get_by_role("button", name="Confirmer la révocation"))
+    assert page.url == certificate
+    assert "cette attestation n’est plus valide" in page.locator(".verification-revoked").inner_text()
+    back = page.go_back()
+    assert back is not None and back.status == 200 and page.url == certificate  # not the confirmation again
+    assert "cette attestation n’est plus valide" in page.locator(".verification-revoked").inner_text()
 
 
 def test_a_pivot_signs_in_checks_their_account_and_signs_out(browsing: Browsing) -> None:

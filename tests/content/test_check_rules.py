@@ -10,7 +10,7 @@ from elearning.content import Localized, check_content
 from tests.content.helpers import MODULE_YML, one_module, write_tree
 
 QUIZ_YML = """\
-format: 1
+format: 2
 module: m
 pass_mark: 50
 attempts: 0
@@ -24,7 +24,8 @@ questions:
     choices:
       - {id: a, text: {fr: A, en: A}, correct: true}
       - {id: b, text: {fr: B, en: B}}
-    feedback: {fr: Explication, en: Explanation}
+    hint: {fr: Relisez la section, en: Reread the section}
+    explanation: {fr: Explication, en: Explanation}
 """
 
 
@@ -230,7 +231,8 @@ QUIZ_CASES = [
     ("{id: b, text: {fr: B, en: B}}", "{id: b, text: {fr: B, en: B}, correct: oui}", 14, "correct must be true or"),
     ("{id: b, text: {fr: B, en: B}}", "{id: b, text: {en: B}}", 14, "text: French text missing"),
     ("    prompt: {fr: Question, en: Question}\n", "", 9, "question 'q': missing key 'prompt'"),
-    ("    feedback: {fr: Explication, en: Explanation}\n", "    hint: x\n", 15, "unknown key 'hint'"),
+    ("    explanation: {fr: Explication, en: Explanation}\n", "    feedback: x\n", 16, "unknown key 'feedback'"),
+    ("    hint: {fr: Relisez la section, en: Reread the section}\n", "", 9, "question 'q': missing key 'hint'"),
     ("questions:\n", "questions: []\n", 8, "a quiz needs at least one question"),
     ("module: m", "module: M", 2, "module 'M' is not a valid id"),
 ]
@@ -266,10 +268,117 @@ def test_true_false_needs_a_boolean_answer_and_no_choices(tmp_path: Path) -> Non
 
 
 def test_choice_questions_have_no_answer(tmp_path: Path) -> None:
-    quiz = QUIZ_YML.replace("    feedback:", "    answer: true\n    feedback:")
+    quiz = QUIZ_YML.replace("    hint:", "    answer: true\n    hint:")
     root = write_tree(one_module(tmp_path), {"quizzes/m.yml": quiz})
 
     _only(_problems(root), "quizzes/m.yml", 15, "error", "a single question has choices, not an answer")
+
+
+REVEALING_HINTS = [
+    # The text of the correct choice, whatever the case, accents, punctuation or a leading article.
+    (
+        {"{fr: A, en: A}, correct: true": "{fr: En décembre 2002, en: In December 2002}, correct: true"},
+        "hint: {fr: Relisez la section, en: Reread the section}",
+        'hint: {fr: Relisez la section, en: "**december 2002!**"}',
+        "the hint (en) repeats the text of choice 'a' ('In December 2002'): it states the answer",
+    ),
+    # The text of a wrong choice: it rules that choice out.
+    (
+        {"{fr: B, en: B}}": "{fr: Aucun partenaire, en: No partner}}"},
+        "hint: {fr: Relisez la section, en: Reread the section}",
+        "hint: {fr: « Aucun partenaire » ne convient pas, en: Reread the section}",
+        "the hint (fr) repeats the text of choice 'b' ('Aucun partenaire'): it rules that choice out",
+    ),
+    # A number of a correct choice (a date, a count).
+    (
+        {"{fr: A, en: A}, correct: true": "{fr: En décembre 2002, en: In December 2002}, correct: true"},
+        "hint: {fr: Relisez la section, en: Reread the section}",
+        "hint: {fr: Pensez à l’an 2002, en: Reread the section}",
+        "the hint (fr) gives 2002, a number of a correct choice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("choices", "old", "new", "message"), REVEALING_HINTS)
+def test_a_hint_that_gives_the_answer_away_is_refused_at_its_line(
+    tmp_path: Path, choices: dict[str, str], old: str, new: str, message: str
+) -> None:
+    quiz = QUIZ_YML.replace(old, new)
+    for before, after in choices.items():
+        quiz = quiz.replace(before, after)
+    root = write_tree(one_module(tmp_path), {"quizzes/m.yml": quiz})
+
+    problems = _problems(root)
+    assert problems and all(problem[:3] == ("quizzes/m.yml", 15, "error") for problem in problems), problems
+    assert any(f"question 'q': {message}" in problem[3] for problem in problems), problems
+    assert all("must point to what to reread without giving the answer" in problem[3] for problem in problems)
+    assert check_content(root).tree is None
+
+
+TRUE_FALSE_YML = QUIZ_YML.replace("type: single", "type: true_false").replace(
+    """    prompt: {fr: Question, en: Question}
+    choices:
+      - {id: a, text: {fr: A, en: A}, correct: true}
+      - {id: b, text: {fr: B, en: B}}
+""",
+    """    prompt: {fr: "On peut intervenir seul.", en: "One can intervene alone."}
+    answer: false
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("hint", "line", "message"),
+    [
+        ("hint:\n      fr: Faux, relisez la section.\n      en: Reread the section.", 14, "the hint (fr) says 'faux'"),
+        ('hint:\n      fr: Relisez la section.\n      en: "*False*: reread it."', 15, "the hint (en) says 'false'"),
+        ('hint: {fr: "Vraiment ?", en: "It is true."}', 13, "the hint (en) says 'true'"),
+        ('hint: {fr: "On peut intervenir seul !", en: Reread}', 13, "the hint (fr) repeats the statement to judge"),
+    ],
+)
+def test_a_true_false_hint_may_not_say_true_or_false(tmp_path: Path, hint: str, line: int, message: str) -> None:
+    quiz = TRUE_FALSE_YML.replace("hint: {fr: Relisez la section, en: Reread the section}", hint)
+    root = write_tree(one_module(tmp_path), {"quizzes/m.yml": quiz})
+
+    _only(_problems(root), "quizzes/m.yml", line, "error", f"question 'q': {message}")
+
+
+def test_a_true_false_hint_that_explains_is_accepted(tmp_path: Path) -> None:
+    root = write_tree(one_module(tmp_path), {"quizzes/m.yml": TRUE_FALSE_YML})
+
+    assert _problems(root) == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language"),
+    [
+        ('{fr: "Lesquels ? Cochez toutes les bonnes réponses.", en: "Which ones?"}', "fr"),
+        ('{fr: "Lesquels ?", en: "Which ones? Check all that apply."}', "en"),
+    ],
+)
+def test_a_multiple_prompt_leaves_select_every_answer_to_the_form(tmp_path: Path, prompt: str, language: str) -> None:
+    quiz = QUIZ_YML.replace("type: single", "type: multiple").replace(
+        "prompt: {fr: Question, en: Question}", f"prompt: {prompt}"
+    )
+    root = write_tree(one_module(tmp_path), {"quizzes/m.yml": quiz})
+
+    _only(_problems(root), "quizzes/m.yml", 11, "error", f"the prompt ({language}) says to select every right answer")
+
+
+def test_a_format_1_quiz_is_refused_with_what_changed(tmp_path: Path) -> None:
+    quiz = QUIZ_YML.replace("format: 2", "format: 1").replace(
+        "    hint: {fr: Relisez la section, en: Reread the section}\n    explanation:", "    feedback:"
+    )
+    root = write_tree(one_module(tmp_path), {"quizzes/m.yml": quiz})
+
+    _only(_problems(root), "quizzes/m.yml", 1, "error", "quiz format 1 is no longer read: format 2 replaces")
+    assert "'hint'" in _problems(root)[0][3] and "'explanation'" in _problems(root)[0][3]
+
+
+def test_an_unknown_quiz_format_is_refused(tmp_path: Path) -> None:
+    root = write_tree(one_module(tmp_path), {"quizzes/m.yml": QUIZ_YML.replace("format: 2", "format: 3")})
+
+    _only(_problems(root), "quizzes/m.yml", 1, "error", "format must be 2, not the number 3")
 
 
 def test_correct_defaults_to_false(tmp_path: Path) -> None:

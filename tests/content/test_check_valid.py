@@ -90,9 +90,9 @@ def test_the_quiz_has_all_three_question_types(tree: ContentTree) -> None:
     assert single.prompt_html.fr == "En quelle année le réseau a-t-il été <em>démantelé</em> ?"
     assert multiple.type == "multiple"
     assert multiple.correct_choice_ids == {"a", "b"}
-    assert 'href="/modules/mise-en-contexte/constats"' in multiple.feedback_html.fr
+    assert 'href="/modules/mise-en-contexte/constats"' in multiple.explanation_html.fr
     assert (true_false.type, true_false.choices, true_false.answer) == ("true_false", (), False)
-    assert true_false.feedback.get("en") == "Nobody intervenes alone."
+    assert true_false.explanation.get("en") == "Nobody intervenes alone."
     data = (VALID / "quizzes/mise-en-contexte.yml").read_bytes()
     assert quiz.content_hash == hashlib.sha256(data).hexdigest()
 

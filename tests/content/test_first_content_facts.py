@@ -336,6 +336,11 @@ def _tree() -> ContentTree:
 
 
 @functools.cache
+def _section_paths(slug: str) -> set[str]:
+    module = yaml.safe_load((ROOT / "modules" / slug / "module.yml").read_text(encoding="utf-8"))
+    return {f"/modules/{slug}/{section['slug']}" for section in module["sections"]}
+
+
 def _module_text(slug: str, language: str) -> str:
     """The module's sections in ``language`` as the project renders and stores them (the HTML served to
     learners), stripped of tags, whitespace normalized."""
@@ -401,7 +406,13 @@ def test_quiz_shape_and_languages(slug: str) -> None:
     assert quiz["reveal"] == "after_passing_or_last_attempt"
     for question in questions:
         assert _bilingual(question["prompt"]), question["id"]
-        assert _bilingual(question["feedback"]), question["id"]
+        assert _bilingual(question["hint"]), question["id"]
+        assert _bilingual(question["explanation"]), question["id"]
+        # Each hint sends the learner to a section of this module to reread (a link that exists).
+        for language in LANGUAGES:
+            targets = re.findall(r"\]\((/modules/[^)]+)\)", question["hint"][language])
+            assert targets, f"{question['id']} ({language}): the hint names no section to reread"
+            assert all(target in _section_paths(slug) for target in targets), (question["id"], targets)
         if question["type"] == "true_false":
             assert isinstance(question["answer"], bool), question["id"]
             assert "choices" not in question, question["id"]

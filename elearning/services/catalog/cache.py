@@ -30,6 +30,7 @@ from elearning.models import (
     Question,
     Quiz,
     Section,
+    Track,
     TrackModule,
 )
 from elearning.services.catalog.entries import (
@@ -58,6 +59,9 @@ class Catalog:
     token: str
     #: Active modules, by French title then slug.
     modules: tuple[ModuleRef, ...]
+    #: The same modules in track order: the tracks in turn (oldest first, retired ones left out), each module
+    #: where it first appears, then the modules of no track by French title.
+    in_track_order: tuple[ModuleRef, ...]
     by_slug: Mapping[str, ModuleRef]
     by_id: Mapping[int, ModuleRef]
     #: By module version id.
@@ -196,10 +200,18 @@ def load(token: str) -> Catalog:
     quiz_ids = list(db.session.scalars(sa.select(Quiz.id).where(Quiz.module_version_id.in_(version_ids))))
     quizzes = {quiz.module_version_id: quiz for quiz in quizzes_by_id(quiz_ids).values()}
     track_modules: dict[int, list[int]] = defaultdict(list)
-    for track_id, module_id in db.session.execute(
-        sa.select(TrackModule.track_id, TrackModule.module_id).order_by(TrackModule.track_id, TrackModule.position)
+    in_active_tracks: dict[int, None] = {}  # module ids in track order (a dict keeps the first appearance)
+    for track_id, module_id, retired_at in db.session.execute(
+        sa.select(TrackModule.track_id, TrackModule.module_id, Track.retired_at)
+        .join(Track, Track.id == TrackModule.track_id)
+        .order_by(TrackModule.track_id, TrackModule.position)
     ):
         track_modules[track_id].append(module_id)
+        if retired_at is None:
+            in_active_tracks.setdefault(module_id, None)
+    by_id = {ref.module.id: ref for ref in refs}
+    in_track_order = [by_id[module_id] for module_id in in_active_tracks if module_id in by_id]
+    in_track_order += [ref for ref in refs if ref.module.id not in in_active_tracks]
     reviews: dict[int, list[int]] = defaultdict(list)
     for module_id, version_id in db.session.execute(
         sa.select(ModuleVersion.module_id, ModuleVersion.id)
@@ -210,8 +222,9 @@ def load(token: str) -> Catalog:
     return Catalog(
         token=token,
         modules=tuple(refs),
+        in_track_order=tuple(in_track_order),
         by_slug={ref.module.slug: ref for ref in refs},
-        by_id={ref.module.id: ref for ref in refs},
+        by_id=by_id,
         sections={version_id: tuple(rows) for version_id, rows in sections.items()},
         quizzes=quizzes,
         quizzes_by_id={quiz.id: quiz for quiz in quizzes.values()},

@@ -96,8 +96,12 @@ class QuestionEntry:
     kind: str
     prompt_fr: str
     prompt_en: str | None
-    feedback_fr: str
-    feedback_en: str | None
+    #: Shown on a wrong answer while the answers are hidden; None for questions synced before hints existed.
+    hint_fr: str | None
+    hint_en: str | None
+    #: Shown with the expected answer, once the quiz's reveal rule allows.
+    explanation_fr: str
+    explanation_en: str | None
     #: The answer of a true/false question.
     answer: bool | None
     choices: tuple[ChoiceEntry, ...]
@@ -105,8 +109,11 @@ class QuestionEntry:
     def prompt(self, language: str) -> str:
         return in_language(language, self.prompt_fr, self.prompt_en)
 
-    def feedback(self, language: str) -> str:
-        return in_language(language, self.feedback_fr, self.feedback_en)
+    def hint(self, language: str) -> str | None:
+        return in_language(language, self.hint_fr, self.hint_en) if self.hint_fr is not None else None
+
+    def explanation(self, language: str) -> str:
+        return in_language(language, self.explanation_fr, self.explanation_en)
 
 
 @dataclass(frozen=True)

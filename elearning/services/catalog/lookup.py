@@ -84,6 +84,12 @@ def active_modules() -> list[ModuleRef]:
     return list(cache.catalog().modules)
 
 
+def modules_in_track_order() -> list[ModuleRef]:
+    """Active modules in the order the tracks give them (the order of the tracks' files), then the modules of
+    no track by title."""
+    return list(cache.catalog().in_track_order)
+
+
 def find_module(slug: str) -> ModuleRef:
     """The module and its current version; :class:`NotFound` for an unknown or retired slug."""
     ref = cache.catalog().by_slug.get(slug)

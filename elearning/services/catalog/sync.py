@@ -178,8 +178,10 @@ def _add_quiz(version: ModuleVersion, source: ModuleSource) -> None:
             kind=question_source.type,
             prompt_fr=question_source.prompt_html.fr,
             prompt_en=question_source.prompt_html.en,
-            feedback_fr=question_source.feedback_html.fr,
-            feedback_en=question_source.feedback_html.en,
+            hint_fr=question_source.hint_html.fr,
+            hint_en=question_source.hint_html.en,
+            explanation_fr=question_source.explanation_html.fr,
+            explanation_en=question_source.explanation_html.en,
             answer=question_source.answer,
         )
         db.session.add(question)

@@ -8,7 +8,9 @@ import secrets
 #: Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand is unambiguous.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16  # 16 x 5 bits = 80 bits
-_CODE_INPUT = re.compile(r"^[0-9A-Za-z-]{16,19}$")
+#: What a typed or linked code may look like before normalizing: letters, digits, hyphens and spaces.
+_CODE_INPUT = re.compile(r"^[0-9A-Za-z\s-]{16,40}$")
+_SEPARATORS = re.compile(r"[\s-]+")
 
 
 def new_code() -> str:
@@ -21,10 +23,11 @@ def display_code(code: str) -> str:
 
 
 def normalize_code(text: str) -> str | None:
-    """The stored form of a code typed or linked in any case, with or without hyphens; None when malformed."""
+    """The stored form of a code typed or linked in any case, with or without hyphens or spaces; None when
+    malformed."""
     if not _CODE_INPUT.match(text or ""):
         return None
-    code = text.replace("-", "").upper().translate(str.maketrans("OIL", "011"))
+    code = _SEPARATORS.sub("", text).upper().translate(str.maketrans("OIL", "011"))
     if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
         return None
     return code

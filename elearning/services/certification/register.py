@@ -76,6 +76,8 @@ class PublicCertificate:
 class Verification:
     certificate: PublicCertificate
     status: str
+    #: The business day it was revoked, when it was.
+    revoked_on: dt.date | None = None
 
 
 @functools.cache
@@ -97,4 +99,4 @@ def verify(code_text: str) -> Verification | None:
     if row is None:
         return None
     certificate = PublicCertificate(*row)
-    return Verification(certificate, cycles.status_on(certificate, clock.today()))
+    return Verification(certificate, cycles.status_on(certificate, clock.today()), cycles.revoked_on(certificate))

@@ -41,13 +41,26 @@ def _certificate_to_change(actor: Viewer, certificate_id: int, allowed: Callable
     return certificate
 
 
-def revoke(actor: Viewer, certificate_id: int, reason: str) -> Certificate:
-    """Revoke from now on, with a reason (the Table, an Admin); the verification page says "revoked" from then
-    on. Refused before anything is written. The caller commits."""
-    certificate = _certificate_to_change(actor, certificate_id, permissions.can_govern)
+def certificate_to_revoke(actor: Viewer, certificate_id: int) -> Certificate:
+    """The certificate, when the actor may revoke certificates (the Table, an Admin); refused otherwise (404
+    when the actor may not even see it). Revoked or not: the caller looks."""
+    return _certificate_to_change(actor, certificate_id, permissions.can_govern)
+
+
+def prepare_revocation(actor: Viewer, certificate_id: int, reason: str) -> tuple[Certificate, str]:
+    """What :func:`revoke` would do, checked as it checks (access, the reason, not revoked yet), writing
+    nothing: the certificate and the reason as it would be kept, for the confirmation step."""
+    certificate = certificate_to_revoke(actor, certificate_id)
     reason = _check_reason(reason)
     if certificate.revoked_at is not None:
         raise Conflict(_l("This certificate is already revoked."))
+    return certificate, reason
+
+
+def revoke(actor: Viewer, certificate_id: int, reason: str) -> Certificate:
+    """Revoke from now on, with a reason (the Table, an Admin); the verification page says "revoked" from then
+    on. Refused before anything is written. The caller commits."""
+    certificate, reason = prepare_revocation(actor, certificate_id, reason)
     _mark_revoked(actor, certificate, reason)
     db.session.flush()
     record(

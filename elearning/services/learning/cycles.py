@@ -3,7 +3,8 @@
 A person's first certification of a track counts everything they ever did. Once certified, nothing more is
 asked until the renewal window opens ``RENEWAL_WINDOW_DAYS`` before the certificate expires: from then on,
 each module of the track must be viewed in its current version and its quiz passed again, and quiz attempt
-limits count from that day. After a revocation, the same holds from the day of the revocation.
+limits count from that day. After a revocation, the same holds from the day of the revocation, and the new
+cycle is due the track's ``days_to_finish`` days after it.
 
 A module belongs to several tracks; its cycle starts at the latest start among the person's assigned tracks
 that contain it.
@@ -78,9 +79,15 @@ class CertificateDates(Protocol):
     def expires_on(self) -> dt.date: ...
 
 
+def revoked_on(certificate: CertificateDates) -> dt.date | None:
+    """The business day the certificate was revoked (None: not revoked)."""
+    return None if certificate.revoked_at is None else clock.get_clock().local_date(certificate.revoked_at)
+
+
 def status_on(certificate: CertificateDates, day: dt.date) -> str:
     """Valid on day D when valid-from <= D < expiry and not revoked on or before D."""
-    if certificate.revoked_at is not None and clock.get_clock().local_date(certificate.revoked_at) <= day:
+    revoked = revoked_on(certificate)
+    if revoked is not None and revoked <= day:
         return CertificateStatus.REVOKED
     if day >= certificate.expires_on:
         return CertificateStatus.EXPIRED
@@ -163,7 +170,11 @@ def _cycle(
     if latest is None:
         is_open, next_cycle = True, 1
     elif latest.revoked_at is not None:
+        # The new cycle is due the track's days to finish after the revocation (a date of the old cycle
+        # would read as overdue the day after).
         is_open, next_cycle, start = True, latest.cycle + 1, latest.revoked_at
+        revoked = clock.get_clock().local_date(latest.revoked_at)
+        due_on = max(assignment.due_on, revoked + dt.timedelta(days=track.days_to_finish))
     else:
         opens_on = latest.expires_on - renewal_window()
         is_open, next_cycle = day >= opens_on, latest.cycle + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import Membership, Organization, Person, Team, TeamMembership
-from elearning.permissions import Viewer
+from elearning.permissions import Viewer, scopes
 from elearning.roles import TeamRole
 from elearning.services.access import check
 from elearning.services.audit import record
@@ -92,3 +93,41 @@ def remove_from_team(actor: Viewer, team: Team, person: Person) -> None:
     current.end_on = clock.today()
     db.session.flush()
     record("team.member_removed", actor=actor, subject=person, object_type="team", object_id=team.id)
+
+
+# -- whom a learner asks -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person to ask, as the learner may see them: the name, and the work e-mail of a pivot (the directory
+    shows pivots' work contacts to everyone signed in; a coordinator's address is not shown)."""
+
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class AttemptContacts:
+    """Whom a learner asks for one more quiz attempt on ``day``: the pivots of their teams; when their teams
+    have none, the coordinators of their organization (``coordinators`` is then filled); both empty when
+    nobody is known (the learner is told to ask their organization's coordinator)."""
+
+    pivots: tuple[Contact, ...] = ()
+    coordinators: tuple[Contact, ...] = ()
+
+
+def attempt_contacts(viewer: Viewer, day: dt.date) -> AttemptContacts:
+    """The pivots of the viewer's teams, or failing them the coordinators of the viewer's organization, by
+    name (one statement, over the scopes :func:`~elearning.permissions.scopes.pivots_of` and
+    :func:`~elearning.permissions.scopes.coordinators_of`)."""
+    is_pivot = scopes.pivots_of(viewer, day)
+    rows = db.session.execute(
+        sa.select(Person.full_name, Person.email, is_pivot.label("pivot"))
+        .where(sa.or_(is_pivot, scopes.coordinators_of(viewer, day)))
+        .order_by(Person.full_name, Person.id)
+    ).all()
+    pivots = tuple(Contact(row.full_name, row.email) for row in rows if row.pivot)
+    if pivots:
+        return AttemptContacts(pivots=pivots)
+    return AttemptContacts(coordinators=tuple(Contact(row.full_name) for row in rows))

@@ -46,7 +46,7 @@ class MemberDetail:
     full_name: str
     organization: MemberOrganization | None
     teams: tuple[MemberTeam, ...]
-    #: Every active module, by title, with the member's progress in their current cycles.
+    #: Every active module, in track order, with the member's progress in their current cycles.
     modules: tuple[MemberModule, ...]
 
 
@@ -55,7 +55,7 @@ def member_detail(person_id: int, day: dt.date) -> MemberDetail:
     modules, attempts and certificates (see :func:`batch.progress_for`)."""
     person = db.session.get(Person, person_id)
     assert person is not None
-    infos = lookup.module_infos(lookup.active_modules())
+    infos = lookup.module_infos(lookup.modules_in_track_order())
     cells = batch.progress_for([person_id], infos.values(), day)
     organization = history.organization_of(person_id, day)
     return MemberDetail(

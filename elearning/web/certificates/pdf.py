@@ -8,6 +8,8 @@ modules in a row: exact at any zoom, and readable back by tests.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ QR_MODULE_MM = 1.0
 INK = (27, 31, 36)
 BRAND = (29, 79, 145)
 MUTED = (74, 85, 98)
+REVOKED = (180, 20, 20)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,22 @@ class CertificatePrint:
     verify_label: str
     verify_url: str
     issuer: str
+    #: Drawn large across the page when the certificate is revoked ("" when it is not).
+    revoked_mark: str = ""
+
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_APOSTROPHES = re.compile(r"['’ʼ]")
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
+def file_name(*parts: str) -> str:
+    """``attestation-formation-de-base-zoe-coeur-darcy.pdf``: the parts as one lowercase ASCII slug (accents
+    and ligatures spelled out, apostrophes dropped), ``.pdf`` added."""
+    text = unicodedata.normalize("NFKD", " ".join(parts).translate(_LIGATURES))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    slug = _NOT_ALPHANUMERIC.sub("-", _APOSTROPHES.sub("", text)).strip("-")
+    return f"{slug[:150].rstrip('-') or 'certificate'}.pdf"
 
 
 def qr_runs(url: str) -> list[tuple[int, int, int]]:
@@ -111,7 +130,9 @@ def draw(context: CertificatePrint) -> bytes:
     _text(pdf, context.track_title, 20, bold=True)
     pdf.ln(8)
     _text(pdf, context.issued_line, 12)
-    _text(pdf, context.validity_line, 12)
+    _text(
+        pdf, context.validity_line, 12, bold=bool(context.revoked_mark), color=REVOKED if context.revoked_mark else INK
+    )
 
     # Verification: code and QR code, bottom right.
     runs = qr_runs(context.verify_url)
@@ -130,4 +151,18 @@ def draw(context: CertificatePrint) -> bytes:
     pdf.set_x(25)
     pdf.set_text_color(*BRAND)
     pdf.multi_cell(width, 5, context.verify_url, new_x="LMARGIN", new_y="NEXT")
+    if context.revoked_mark:
+        _revoked_mark(pdf, context.revoked_mark)
     return bytes(pdf.output())
+
+
+def _revoked_mark(pdf: FPDF, mark: str) -> None:
+    """A stamp across the middle of the page, over everything: a revoked certificate cannot pass for a valid one."""
+    with pdf.rotation(18, x=148.5, y=105):
+        pdf.set_draw_color(*REVOKED)
+        pdf.set_line_width(2.5)
+        pdf.rect(38.5, 85, 220, 40)
+        pdf.set_xy(38.5, 85)
+        pdf.set_font(FAMILY, "B", 54)
+        pdf.set_text_color(*REVOKED)
+        pdf.cell(220, 40, mark, align="C")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -16,7 +18,7 @@ from elearning.models import Certificate, Person
 from elearning.security import ratelimit
 from elearning.services.certification import codes, register, revocation
 from elearning.services.learning import cycles
-from elearning.web.certificates.pdf import CertificatePrint, render
+from elearning.web.certificates.pdf import CertificatePrint, file_name, render
 from elearning.web.layout import format_day, kept_page
 from elearning.web.visitors import current_viewer, signed_in_person
 
@@ -47,11 +49,15 @@ def mine() -> str:
 def detail(certificate_id: int) -> str:
     viewer = current_viewer()
     certificate = register.certificate_for(viewer, certificate_id)
+    governs = permissions.can_govern(viewer)
     return render_template(
         "certificates/detail.html",
         certificate=certificate,
         status=cycles.status_on(certificate, clock.today()),
-        can_revoke=permissions.can_govern(viewer) and certificate.revoked_at is None,
+        revoked_on=cycles.revoked_on(certificate),
+        # The reason is the record's (PRODUCT.md: revocation is the Table's and Admin's); the holder sees the date.
+        show_reason=governs,
+        can_revoke=governs and certificate.revoked_at is None,
         can_reissue=permissions.can_reissue_certificate(viewer) and certificate.revoked_at is None,
         verify_url=verify_url(certificate.code),
     )
@@ -59,7 +65,16 @@ def detail(certificate_id: int) -> str:
 
 def print_context(certificate: Certificate, language: str) -> CertificatePrint:
     """What the PDF prints, translated into ``language`` (the holder's)."""
+    revoked_on = cycles.revoked_on(certificate)
     with force_locale(language):
+        if revoked_on is None:
+            validity_line = _(
+                "Valid from %(start)s until %(end)s",
+                start=format_day(certificate.valid_from),
+                end=format_day(certificate.expires_on),
+            )
+        else:
+            validity_line = _("Revoked on %(date)s: this certificate is no longer valid.", date=format_day(revoked_on))
         return CertificatePrint(
             language=language,
             heading=_("Certificate of training"),
@@ -69,11 +84,8 @@ def print_context(certificate: Certificate, language: str) -> CertificatePrint:
             track_title=certificate.track_title(language),
             organization_line=certificate.organization_name(language),
             issued_line=_("Issued on %(date)s", date=format_day(certificate.issued_on)),
-            validity_line=_(
-                "Valid from %(start)s until %(end)s",
-                start=format_day(certificate.valid_from),
-                end=format_day(certificate.expires_on),
-            ),
+            validity_line=validity_line,
+            revoked_mark="" if revoked_on is None else _("REVOKED"),
             code_label=_("Verification code:"),
             code=codes.display_code(certificate.code),
             verify_label=_("Check it at:"),
@@ -90,16 +102,42 @@ def pdf(certificate_id: int) -> Response:
     language = holder.preferred_language if holder else "fr"
     data = render(print_context(certificate, language))
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="certificate-{certificate.id}.pdf"'
+    with force_locale(language):
+        name = file_name(_("certificate"), certificate.track_title(language), certificate.holder_name)
+    # ASCII already; filename* as well, for clients that prefer it.
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
     return response
+
+
+#: Session key of the revocation waiting for its confirmation: "<certificate id>:<reason>".
+PENDING_REVOCATION = "revoking"
 
 
 @blueprint.post("/certificates/<int:certificate_id>/revoke")
 @login_required
 def revoke(certificate_id: int) -> BaseResponse:
-    revocation.revoke(current_viewer(), certificate_id, request.form.get("reason", ""))
+    """The reason first (checked, nothing written: then the confirmation page), then, confirmed, the revocation."""
+    viewer = current_viewer()
+    if request.form.get("confirmed") != "yes":
+        _certificate, reason = revocation.prepare_revocation(viewer, certificate_id, request.form.get("reason", ""))
+        session[PENDING_REVOCATION] = f"{certificate_id}:{reason}"
+        return redirect(url_for("certificates.confirm_revocation", certificate_id=certificate_id), 303)
+    revocation.revoke(viewer, certificate_id, request.form.get("reason", ""))
+    session.pop(PENDING_REVOCATION, None)
     flash(_("The certificate is revoked."), "success")
-    return redirect(url_for("certificates.detail", certificate_id=certificate_id))
+    return redirect(url_for("certificates.detail", certificate_id=certificate_id), 303)
+
+
+@blueprint.get("/certificates/<int:certificate_id>/revoke")
+@login_required
+def confirm_revocation(certificate_id: int) -> BaseResponse | str:
+    """The confirmation step: the certificate, its holder and the reason given, Confirm or Cancel. Without a
+    reason waiting for this certificate (or once it is revoked), its page."""
+    certificate = revocation.certificate_to_revoke(current_viewer(), certificate_id)
+    waiting, _sep, reason = str(session.get(PENDING_REVOCATION, "")).partition(":")
+    if waiting != str(certificate_id) or not reason or certificate.revoked_at is not None:
+        return redirect(url_for("certificates.detail", certificate_id=certificate_id))
+    return render_template("certificates/revoke.html", certificate=certificate, reason=reason)
 
 
 @blueprint.post("/certificates/<int:certificate_id>/reissue")
@@ -110,22 +148,51 @@ def reissue(certificate_id: int) -> BaseResponse:
     return redirect(url_for("certificates.detail", certificate_id=copy.id))
 
 
-@blueprint.get("/verify/<code>")
-def verify(code: str) -> tuple[str, int]:
-    address = ("verify", request.remote_addr or "unknown")
-    wait = ratelimit.retry_after(VERIFICATIONS_PER_ADDRESS, ratelimit.key(*address))
+def _limit_verifications(*, count: bool) -> None:
+    """429 while this address has used its verifications; ``count``: this request is one."""
+    address = ratelimit.key("verify", request.remote_addr or "unknown")
+    wait = ratelimit.retry_after(VERIFICATIONS_PER_ADDRESS, address)
     if wait is not None:
         raise TooManyRequests(retry_after=wait)
-    ratelimit.hit(VERIFICATIONS_PER_ADDRESS, ratelimit.key(*address))
+    if count:
+        ratelimit.hit(VERIFICATIONS_PER_ADDRESS, address)
+
+
+def _no_match() -> tuple[str, int]:
+    """The one answer to an unknown or malformed code, whichever it was (codes cannot be probed): the field
+    again, to retry."""
+    page = kept_page(("verify", "no match"), lambda: render_template("certificates/verify_form.html", no_match=True))
+    return page, 404
+
+
+@blueprint.get("/verify")
+def verify_form() -> BaseResponse | tuple[str, int]:
+    """A field to type a code (GET ``?code=``): a well-formed code goes to its page, as printed or typed in any
+    case, with or without hyphens or spaces."""
+    typed = request.args.get("code")
+    if typed is None:
+        return kept_page(("verify", "form"), lambda: render_template("certificates/verify_form.html")), 200
+    _limit_verifications(count=False)  # the code's own page counts it
+    code = codes.normalize_code(typed)
+    if code is None:
+        _limit_verifications(count=True)
+        return _no_match()
+    return redirect(url_for("certificates.verify", code=code))
+
+
+@blueprint.get("/verify/<code>")
+def verify(code: str) -> tuple[str, int]:
+    _limit_verifications(count=True)
     found = register.verify(code)
     if found is None:
-        abort(404)
+        return _no_match()
 
     def page() -> str:
         return render_template(
             "certificates/verify.html",
             certificate=found.certificate,
             status=found.status,
+            revoked_on=found.revoked_on,
             code=codes.display_code(found.certificate.code),
         )
 

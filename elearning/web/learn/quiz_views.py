@@ -27,7 +27,7 @@ from elearning.services.certification.settle import settle
 from elearning.services.errors import Invalid
 from elearning.services.learning import progress, quizzes
 from elearning.services.reports import dashboard
-from elearning.web.learn.views import blueprint
+from elearning.web.learn.views import blueprint, contacts_when_locked
 from elearning.web.visitors import signed_in_person
 
 #: Generous, against scripts: a person saves or submits quiz forms at most this often.
@@ -95,7 +95,13 @@ def quiz(slug: str) -> Response | tuple[str, int]:
     if started.attempt is None:  # no attempt left (an open attempt on an old version stays discarded)
         latest = quizzes.attempts_of(person.id, [ref.module.id])
         return (
-            render_template("learn/quiz_locked.html", ref=ref, attempts=latest, allowance=started.allowance),
+            render_template(
+                "learn/quiz_locked.html",
+                ref=ref,
+                attempts=latest,
+                allowance=started.allowance,
+                contacts=contacts_when_locked(True),
+            ),
             200,
         )
     checked = request.args.get(CHECK_ARG) == str(started.attempt.id)
@@ -161,6 +167,13 @@ def attempt(slug: str, attempt_id: int) -> Response | tuple[str, int]:
         else None
     )
     return (
-        render_template("learn/quiz_result.html", ref=ref, result=result, progress=item, next_step=step),
+        render_template(
+            "learn/quiz_result.html",
+            ref=ref,
+            result=result,
+            progress=item,
+            next_step=step,
+            contacts=contacts_when_locked(result.allowance.exhausted),
+        ),
         200,
     )

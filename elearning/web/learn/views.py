@@ -10,12 +10,19 @@ from elearning import clock
 from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
 from elearning.services.learning import batch, cycles, progress
+from elearning.services.people import teams
 from elearning.web.security import allow_caching
-from elearning.web.visitors import signed_in_person
+from elearning.web.visitors import current_viewer, signed_in_person
 
 blueprint = Blueprint("learn", __name__)
 
 IMAGE_MAX_AGE = 7 * 24 * 3600
+
+
+def contacts_when_locked(locked: bool) -> teams.AttemptContacts | None:
+    """Whom the learner asks for one more attempt, read only when no attempt is left (one statement; a page
+    with attempts left reads nothing more)."""
+    return teams.attempt_contacts(current_viewer(), clock.today()) if locked else None
 
 
 @blueprint.get("/modules")
@@ -36,7 +43,8 @@ def module(slug: str) -> str:
     ref = lookup.find_module(slug)
     info = lookup.module_infos([ref])[ref.module.id]
     state = batch.progress_for([person.id], [info], clock.today())[(person.id, info.module_id)]
-    return render_template("learn/module.html", module=info, state=state)
+    contacts = contacts_when_locked(state.exhausted)
+    return render_template("learn/module.html", module=info, state=state, contacts=contacts)
 
 
 @blueprint.get("/modules/<slug>/<section_slug>")
