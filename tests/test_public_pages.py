@@ -77,6 +77,8 @@ def test_the_verification_page_describes_the_platform_and_other_pages_do_not(app
     english = _description(public.get(f"/verify/{code}?lang=en").get_data(as_text=True))
     assert len(french) == 1 and french[0].startswith("Vérifiez qu’une attestation de la formation en ligne")
     assert len(english) == 1 and english[0].startswith("Check that a certificate of the online training")
+    form = _description(public.get("/verify?lang=en").get_data(as_text=True))
+    assert form == english, "the page with the field to type a code says the same"
     for path in ("/", "/modules", "/certificates", "/account"):
         assert _description(learner.get(path).get_data(as_text=True)) == [], path
     assert _description(public.get("/verify/0000000000000000").get_data(as_text=True)) == []
