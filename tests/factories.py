@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from elearning.content import check_content
-from elearning.models import Organization, Person, Team, TeamMembership
+from elearning.models import Certificate, Organization, Person, Team, TeamMembership
 from elearning.permissions import SYSTEM
 from elearning.roles import Role, TeamRole
 from elearning.services.catalog.sync import SyncReport, sync_content
@@ -75,3 +75,20 @@ def load_content(root: Path, *, strict: bool = False) -> SyncReport:
     result = check_content(root, strict=strict)
     assert result.tree is not None, [str(problem) for problem in result.errors]
     return sync_content(SYSTEM, root, result.tree)
+
+
+def unsaved_certificate(issued_on: dt.date, **fields: object) -> Certificate:
+    """A certificate row that is never added to a session (what the PDF and its print context read)."""
+    values: dict[str, object] = {
+        "code": "ABCDEFGHJKMNPQRS",
+        "holder_name": "Zoé Cœur-D’Arcy",
+        "organization_name_fr": "Centre jeunesse de Québec",
+        "organization_name_en": "Québec Youth Centre",
+        "track_title_fr": "Formation de base",
+        "track_title_en": "Core training",
+        "issued_on": issued_on,
+        "valid_from": issued_on,
+        "expires_on": issued_on,
+    }
+    values.update(fields)
+    return Certificate(**values)

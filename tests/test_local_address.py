@@ -17,10 +17,10 @@ from flask import Flask
 
 from elearning.config import ConfigError, load_settings
 from elearning.console import cli
-from elearning.models import Certificate
 from elearning.web.certificates.pdf import qr_runs
 from elearning.web.certificates.views import print_context, verify_url
 from tests.conftest import PROJECT_ROOT
+from tests.factories import unsaved_certificate
 from tests.test_config import PRODUCTION
 
 DAY = dt.date(2026, 12, 1)
@@ -58,20 +58,6 @@ def test_production_still_requires_the_address(tmp_path: Path) -> None:
         load_settings({**environ, "FLASK_RUN_PORT": "5101"}, {"INSTANCE_PATH": str(tmp_path)})
 
 
-def _certificate() -> Certificate:
-    return Certificate(
-        code="ABCDEFGHJKMNPQRS",
-        holder_name="Zoé",
-        organization_name_fr="CJQ",
-        organization_name_en="CJQ",
-        track_title_fr="Formation de base",
-        track_title_en="Core training",
-        issued_on=DAY,
-        valid_from=DAY,
-        expires_on=DAY,
-    )
-
-
 def test_elearning_run_serves_its_port_on_certificates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("FLASK_RUN_HOST", "FLASK_RUN_PORT"):  # recorded, so that the test restores them
         monkeypatch.setenv(name, "")
@@ -91,7 +77,7 @@ def test_elearning_run_serves_its_port_on_certificates(monkeypatch: pytest.Monke
     assert (served["host"], served["port"]) == ("127.0.0.1", 5101)
     assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5101"
     with app.test_request_context():
-        printed = print_context(_certificate(), "fr")
+        printed = print_context(unsaved_certificate(DAY), "fr")
         link = verify_url("ABCDEFGHJKMNPQRS")
     assert link == printed.verify_url == "http://127.0.0.1:5101/verify/ABCDEFGHJKMNPQRS"
     assert qr_runs(printed.verify_url) == qr_runs(link)

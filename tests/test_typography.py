@@ -21,7 +21,7 @@ from elearning.web.certificates.pdf import draw
 from elearning.web.certificates.views import print_context
 from elearning.web.layout import format_day, format_moment
 from tests.conftest import TODAY
-from tests.factories import PASSWORD, add_member, make_org, make_person, make_team
+from tests.factories import PASSWORD, add_member, make_org, make_person, make_team, unsaved_certificate
 from tests.test_certificates import complete_core_track
 from tests.test_certificates import content as content
 from tests.test_certificates import learner as learner
@@ -77,20 +77,6 @@ def test_a_moment_near_midnight_takes_the_local_day(app: Flask) -> None:
         assert format_moment(dt.datetime(2026, 12, 2, 2, 30, tzinfo=dt.UTC)) == f"1er décembre 2026 à 21{NBSP}h{NBSP}30"
 
 
-def _certificate() -> Certificate:
-    return Certificate(
-        code="ABCDEFGHJKMNPQRS",
-        holder_name="Zoé Cœur-D’Arcy",
-        organization_name_fr="Centre jeunesse de Québec",
-        organization_name_en="Québec Youth Centre",
-        track_title_fr="Formation de base",
-        track_title_en="Core training",
-        issued_on=FIRST,
-        valid_from=FIRST,
-        expires_on=dt.date(2029, 12, 1),
-    )
-
-
 @pytest.mark.parametrize(
     ("language", "issued", "validity"),
     [
@@ -100,7 +86,7 @@ def _certificate() -> Certificate:
 )
 def test_the_pdf_prints_dates_with_the_same_formatter(app: Flask, language: str, issued: str, validity: str) -> None:
     with app.test_request_context():
-        context = print_context(_certificate(), language)
+        context = print_context(unsaved_certificate(FIRST, expires_on=dt.date(2029, 12, 1)), language)
     assert (context.issued_line, context.validity_line) == (issued, validity)
     printed = " ".join(PdfReader(BytesIO(draw(context))).pages[0].extract_text().replace(NBSP, " ").split())
     assert issued in printed and validity in printed
