@@ -121,8 +121,9 @@ def extra_attempt_grantable_people(viewer: Viewer, day: dt.date) -> sa.ColumnEle
     return sa.and_(Person.id != viewer.person_id, condition)
 
 
-def _active(day: dt.date) -> sa.ColumnElement[bool]:
-    """On :class:`Person`: not deactivated on or before ``day`` (a deactivated person holds no role)."""
+def active_on(day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Person`: the account was not deactivated on or before ``day`` (a deactivated person holds no
+    role)."""
     cutoff = clock.get_clock().start_of_day(day + dt.timedelta(days=1))
     return sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
 
@@ -165,7 +166,7 @@ def pivots_of(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
         )
         .correlate(None)
     )
-    return sa.and_(Person.id.in_(pivots), Person.id != viewer.person_id, _active(day))
+    return sa.and_(Person.id.in_(pivots), Person.id != viewer.person_id, active_on(day))
 
 
 def coordinators_of(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
@@ -181,7 +182,7 @@ def coordinators_of(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
         .where(membership.person_id == viewer.person_id, membership.holds_on(day), grant.holds_on(day))
         .correlate(None)
     )
-    return sa.and_(Person.id.in_(coordinators), Person.id != viewer.person_id, _active(day))
+    return sa.and_(Person.id.in_(coordinators), Person.id != viewer.person_id, active_on(day))
 
 
 # -- teams and organizations ---------------------------------------------------------------------------

@@ -27,13 +27,8 @@ from elearning.models import (
     Team,
     TeamMembership,
 )
+from elearning.permissions.scopes import active_on
 from elearning.roles import Role
-
-
-def active_on(day: dt.date) -> sa.ColumnElement[bool]:
-    """SQL condition on :class:`Person`: the account was not deactivated on or before ``day``."""
-    cutoff = clock.get_clock().start_of_day(day + dt.timedelta(days=1))
-    return sa.or_(Person.deactivated_at.is_(None), Person.deactivated_at >= cutoff)
 
 
 def members_on(day: dt.date) -> sa.Select[int, int]:

@@ -319,11 +319,7 @@ def format_day(day: dt.date | None) -> str:
 
 def format_time(moment: dt.datetime) -> str:
     """A time of day in the configured time zone: « 15 h 02 » / "3:02 PM" (non-breaking spaces inside)."""
-    local = flask_babel.to_user_timezone(moment)
-    if str(get_locale() or "fr").startswith("fr"):
-        return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02d}\u00a0{'AM' if local.hour < 12 else 'PM'}"
+    return _clock_time(flask_babel.to_user_timezone(moment))
 
 
 def format_moment(moment: dt.datetime | None) -> str:
@@ -331,10 +327,16 @@ def format_moment(moment: dt.datetime | None) -> str:
     The one date-and-time formatter of pages, PDFs and messages."""
     if moment is None:
         return ""
-    day = format_day(flask_babel.to_user_timezone(moment).date())
+    local = flask_babel.to_user_timezone(moment)
+    separator = " à " if str(get_locale() or "fr").startswith("fr") else ", "
+    return f"{format_day(local.date())}{separator}{_clock_time(local)}"
+
+
+def _clock_time(local: dt.datetime) -> str:
     if str(get_locale() or "fr").startswith("fr"):
-        return f"{day} à {format_time(moment)}"
-    return f"{day}, {format_time(moment)}"
+        return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d}\u00a0{'AM' if local.hour < 12 else 'PM'}"
 
 
 def _long_date(day: dt.date, locale: str) -> str:

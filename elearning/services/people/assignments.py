@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from elearning import clock
 from elearning.extensions import db
 from elearning.models import CoordinatorGrant, Person, Track, TrackAssignment
+from elearning.permissions import scopes
 from elearning.roles import Role
 from elearning.services import history
 
@@ -35,7 +36,7 @@ def _roles_by_person(day: dt.date, person_ids: list[int] | None = None) -> dict[
     coordinators = (
         sa.select(CoordinatorGrant.organization_id, CoordinatorGrant.person_id)
         .join(Person, Person.id == CoordinatorGrant.person_id)
-        .where(CoordinatorGrant.holds_on(day), history.active_on(day))
+        .where(CoordinatorGrant.holds_on(day), scopes.active_on(day))
     )
     for role, query in ((Role.WORKER, members), (Role.PIVOT, pivots), (Role.COORDINATOR, coordinators)):
         if person_ids is not None:

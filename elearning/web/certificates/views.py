@@ -172,10 +172,9 @@ def verify_form() -> BaseResponse | tuple[str, int]:
     typed = request.args.get("code")
     if typed is None:
         return kept_page(("verify", "form"), lambda: render_template("certificates/verify_form.html")), 200
-    _limit_verifications(count=False)  # the code's own page counts it
     code = codes.normalize_code(typed)
+    _limit_verifications(count=code is None)  # a well-formed code is counted on its own page
     if code is None:
-        _limit_verifications(count=True)
         return _no_match()
     return redirect(url_for("certificates.verify", code=code))
 
