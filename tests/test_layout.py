@@ -21,9 +21,7 @@ SWITCH = re.compile(r'<a class="lang-switch" href="([^"]+)" lang="(\w+)"')
 
 
 def _people(app: Flask) -> None:
-    """A worker and a member of the Table, and a page behind the navigation's "My team" item (so that it shows
-    for the Table)."""
-    app.add_url_rule("/team", endpoint="team.matrix", view_func=lambda: "team")
+    """A worker and a member of the Table (for whom the navigation shows "My team")."""
     with app.app_context():
         org = make_org("CJQ")
         make_person(email="worker@example.org", org=org)

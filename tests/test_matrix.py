@@ -66,8 +66,14 @@ MATRIX: list[Row] = [
     # The attempt belongs to the worker: everyone else gets 404, as for any other person's attempt.
     R("/modules/<slug>/quiz/attempts/<int:attempt_id>", "GET", "/modules/{module}/quiz/attempts/{attempt}",
                                                                          302, 200, 404, 404, 404, 404, 404, 404),
+    # The team area: a team's members and their records are private, even within the organization (404).
+    R("/team",                     "GET",  None,                         302, 404, 200, 200, 200, 200, 200, 200),
+    R("/team",                     "GET",  "/team?team={team_a}",        302, 404, 200, 404, 200, 404, 200, 200,
+      variant="one team"),
+    R("/team.csv",                 "GET",  "/team.csv?team={team_a}",    302, 404, 200, 404, 200, 404, 200, 200),
+    R("/team.xlsx",                "GET",  "/team.xlsx?team={team_a}",   302, 404, 200, 404, 200, 404, 200, 200),
     R("/team/members/<int:person_id>", "GET", "/team/members/{member_a}",
-                                                                         302, 403, 200, 403, 200, 404, 200, 200),
+                                                                         302, 404, 200, 404, 200, 404, 200, 200),
     R("/team/members/<int:person_id>", "GET", "/team/members/{member_b}",
                                                                          302, 404, 404, 404, 404, 200, 200, 200,
       variant="foreign"),
@@ -76,7 +82,7 @@ MATRIX: list[Row] = [
       variant="unknown"),
     # An empty POST names no module: 400 where granting is allowed; the Table may not grant.
     R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_a}/extra-attempt",
-                                                                         302, 403, 400, 403, 400, 404, 403, 400),
+                                                                         302, 404, 400, 404, 400, 404, 403, 400),
     R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_b}/extra-attempt",
                                                                          302, 404, 404, 404, 404, 400, 403, 400,
       variant="foreign"),

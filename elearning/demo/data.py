@@ -303,6 +303,62 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson(
         "louis.bouchard@example.org", "Louis Bouchard", ("worker",), "CJQ", (("Équipe de protection", "member"),)
     ),
+    # More members, so that each team's matrix shows every status: overdue, failed (no attempts left), in
+    # progress, a certificate expiring within the renewal window, an expired one, a newcomer not yet due.
+    DemoPerson(
+        "luc.bergeron@example.org",
+        "Luc Bergeron",
+        ("worker",),
+        "SPVQ",
+        (("Section jeunesse", "member"),),
+        joined_days_ago=800,
+        # Certified 23 months ago: the core certificate expires soon.
+        history=(Certify("formation-de-base", 700),),
+    ),
+    DemoPerson(
+        "nathalie.simard@example.org",
+        "Nathalie Simard",
+        ("worker",),
+        "SPVQ",
+        (("Section jeunesse", "member"),),
+        joined_days_ago=900,
+        # Certified 25 months ago and not renewed: the core certificate has expired.
+        history=(Certify("formation-de-base", 760),),
+    ),
+    DemoPerson(
+        "melissa.caron@example.org",
+        "Mélissa Caron",
+        ("worker",),
+        "CJQ",
+        (("Équipe de protection", "member"),),
+        history=(Progress("mise-en-contexte", 8, sections_read=2, failed_attempts=3),),
+    ),
+    DemoPerson(
+        "hugo.lefebvre@example.org",
+        "Hugo Lefebvre",
+        ("worker",),
+        "CJQ",
+        (("Équipe de protection", "member"),),
+        joined_days_ago=10,
+        history=(Progress("mise-en-contexte", 2, sections_read=3),),
+    ),
+    DemoPerson(
+        "ines.moreau@example.org",
+        "Inès Moreau",
+        ("worker",),
+        "CJQ",
+        (("Équipe de réadaptation", "member"),),
+        history=(Progress("table-regionale", 30, sections_read=1), Progress("mise-en-contexte", 25, sections_read=2)),
+    ),
+    DemoPerson(
+        "yves.dufour@example.org",
+        "Yves Dufour",
+        ("worker",),
+        "CJQ",
+        (("Équipe de réadaptation", "member"),),
+        joined_days_ago=800,
+        history=(Certify("formation-de-base", 690),),
+    ),
     DemoPerson(
         "karine.gauthier@example.org",
         "Karine Gauthier",

@@ -142,9 +142,8 @@ FACTS_SQL = {
     "attempt": "SELECT a.id FROM quiz_attempts a JOIN people p ON p.id = a.person_id "
     "JOIN modules m ON m.id = a.module_id "
     "WHERE p.email = 'worker.cjq@example.org' AND m.slug = 'mise-en-contexte' ORDER BY a.id LIMIT 1",
-    # marc.gagnon has no attempts left (pivot.spvq can grant one); sophie.tremblay is a colleague of worker.spvq.
+    # marc.gagnon has no attempts left (pivot.spvq can grant one).
     "member_locked": "SELECT id FROM people WHERE email = 'marc.gagnon@example.org'",
-    "member_colleague": "SELECT id FROM people WHERE email = 'sophie.tremblay@example.org'",
 }
 
 

@@ -1,8 +1,8 @@
 """The list of the site's pages, in one place: what the accessibility scan, the reflow check and the
 screenshots visit.
 
-**Adding a page**: add a :class:`Page` to :data:`PAGES` — a unique ``name``, the ``path`` to open (no
-``?lang=``: every page is visited in each of :data:`LANGUAGES`), the ``role`` that sees it (a key of
+**Adding a page**: add a :class:`Page` to :data:`PAGES` — a unique ``name``, the ``path`` to open (its query may
+hold filters, never ``lang=``: every page is visited in each of :data:`LANGUAGES`), the ``role`` that sees it (a key of
 :data:`tests.browser.actions.DEMO_ACCOUNTS`, or None for a visitor), and when the state to check needs a
 person's actions after opening the page (a form sent back with its errors, a confirmation), a ``setup``
 function taking the Playwright page (put the steps in ``actions.py``). ``status`` is the status of the document
@@ -95,11 +95,16 @@ PAGES: list[Page] = [
     Page("verification-revoked", "/verify/{revoked_certificate_code}", rules=("/verify/<code>",)),
     Page("verification-unknown", "/verify/0000000000000000", status=404, rules=("/verify/<code>",)),
     Page("verification-mistyped", "/verify", setup=actions.type_a_malformed_code, status=404),
+    Page("team",                 "/team",    "pivot", screenshot=True),
+    # Filters applied: the overdue members of the pivot's team, by due date.
+    Page("team-overdue",         "/team?overdue=1&sort=due", "pivot", rules=("/team",)),
+    # The Table picks an organization, then one of its teams.
+    Page("team-table",           "/team?org=CJQ", "table", rules=("/team",)),
     Page("member",               "/team/members/{member_locked}", "pivot", rules=("/team/members/<int:person_id>",)),
     Page("not-found",            "/cette-page-n-existe-pas", "worker", status=404, rules=()),
     Page("not-found-visitor",    "/cette-page-n-existe-pas", status=404, rules=()),
-    # A worker opening a colleague's member page: the real 403 page.
-    Page("forbidden",            "/team/members/{member_colleague}", "worker", status=403, rules=()),
+    # A pivot opening the certificate of a member of her organization: the real 403 page.
+    Page("forbidden",            "/certificates/{certificate}", "renewing_pivot", status=403, rules=()),
 ]
 # fmt: on
 
@@ -109,6 +114,8 @@ NOT_PAGES: dict[str, str] = {
     "/static/<path:filename>": "stylesheets and images the pages load (checked through the pages using them)",
     "/modules/<slug>/images/<name>": "images shown inside module sections (checked through the section pages)",
     "/certificates/<int:certificate_id>.pdf": "a PDF download (text and QR code checked by tests/test_certificates.py)",
+    "/team.csv": "a CSV download of the matrix (content checked against the page's rows by tests/test_team_matrix.py)",
+    "/team.xlsx": "an XLSX download of the matrix (checked like the CSV by tests/test_team_matrix.py)",
 }
 
 PAGES_BY_NAME = {page.name: page for page in PAGES}

@@ -487,12 +487,9 @@ def grant_extra_attempt(actor: Viewer, learner_id: int, module_slug: str) -> Gra
     member = member_ref(learner_id, clock.today())
     if member is None:
         raise NotFound(_l("This person does not exist."))
-    check(
-        permissions.can_grant_extra_attempt(actor, member),
-        actor,
-        member.organization_id,
-        may_see=permissions.can_view_member(actor, member),
-    )
+    if not permissions.can_view_member(actor, member) and not permissions.can_grant_extra_attempt(actor, member):
+        raise NotFound(_l("This person does not exist."))  # a training record is private, even within the organization
+    check(permissions.can_grant_extra_attempt(actor, member), actor, member.organization_id, may_see=True)
     if not module_slug:
         raise Invalid(_l("The form names no module."), field="module")
     ref = lookup.find_module(module_slug)

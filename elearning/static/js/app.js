@@ -11,6 +11,19 @@ document.addEventListener("focusin", (event) => {
   }
 });
 
+// A focused link inside a table that scrolls sideways (the team matrix) is brought entirely into its frame:
+// browsers leave a partly visible cell where it is, half under the frame's edge or the sticky first column
+// (the frame's scroll-padding keeps that column clear).
+document.addEventListener("focusin", (event) => {
+  const target = event.target;
+  if (!(target instanceof HTMLElement) || !target.matches(".table-scroll a")) return;
+  const frame = target.closest(".table-scroll").getBoundingClientRect();
+  const box = target.getBoundingClientRect();
+  if (box.left < frame.left || box.right > frame.right) {
+    target.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+});
+
 // A link of an error summary to a group of fields (a quiz question) moves focus to its first field, with the
 // group's legend in view (without this file the link scrolls to the group, and Tab starts from there).
 document.addEventListener("click", (event) => {

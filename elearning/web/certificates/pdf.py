@@ -53,13 +53,17 @@ _APOSTROPHES = re.compile(r"['’ʼ]")
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
-def file_name(*parts: str) -> str:
-    """``attestation-formation-de-base-zoe-coeur-darcy.pdf``: the parts as one lowercase ASCII slug (accents
-    and ligatures spelled out, apostrophes dropped), ``.pdf`` added."""
+def slug(*parts: str) -> str:
+    """The parts as one lowercase ASCII slug for a file name (accents and ligatures spelled out, apostrophes
+    dropped, at most 150 characters); "" when nothing is left."""
     text = unicodedata.normalize("NFKD", " ".join(parts).translate(_LIGATURES))
     text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    slug = _NOT_ALPHANUMERIC.sub("-", _APOSTROPHES.sub("", text)).strip("-")
-    return f"{slug[:150].rstrip('-') or 'certificate'}.pdf"
+    return _NOT_ALPHANUMERIC.sub("-", _APOSTROPHES.sub("", text)).strip("-")[:150].rstrip("-")
+
+
+def file_name(*parts: str) -> str:
+    """``attestation-formation-de-base-zoe-coeur-darcy.pdf``: the parts as one slug, ``.pdf`` added."""
+    return f"{slug(*parts) or 'certificate'}.pdf"
 
 
 def qr_runs(url: str) -> list[tuple[int, int, int]]:

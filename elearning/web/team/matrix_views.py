@@ -1,0 +1,54 @@
+"""The team matrix ``/team`` and its exports ``/team.csv``, ``/team.xlsx`` (one reading: the page's rows)."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from elearning import clock
+from elearning.exports import Sheet
+from elearning.i18n import page_language
+from elearning.services.learning.states import ModuleStatus
+from elearning.services.reports import team
+from elearning.web.exports import export_response
+from elearning.web.team import sheets
+from elearning.web.team.views import blueprint
+from elearning.web.visitors import current_viewer
+
+
+def _view() -> team.TeamView:
+    return team.team_view(current_viewer(), team.parse_filters(request.args), clock.today())
+
+
+@blueprint.get("/team")
+@login_required
+def matrix() -> str:
+    view = _view()
+    return render_template(
+        "team/matrix.html",
+        view=view,
+        args=view.filters.as_args(),
+        statuses=[status.value for status in ModuleStatus],
+        sorts=[(team.Sort.NAME, _("Name")), (team.Sort.PROGRESS, _("Progress")), (team.Sort.DUE, _("Due date"))],
+    )
+
+
+def _export(file_format: str) -> Response:
+    view = _view()
+    sheet: Sheet = sheets.team_sheet(view, page_language())
+    team.record_export(current_viewer(), view, file_format)
+    return export_response(sheet, file_format, sheets.file_stem(view))
+
+
+@blueprint.get("/team.csv")
+@login_required
+def export_csv() -> Response:
+    return _export("csv")
+
+
+@blueprint.get("/team.xlsx")
+@login_required
+def export_xlsx() -> Response:
+    return _export("xlsx")
