@@ -14,6 +14,7 @@ from bench.stats import Summary
 
 WORKER = "worker.cjq@example.org"  # core training completed, a certificate
 NEWCOMER = "worker.spvq@example.org"  # nothing done yet: the quiz page is the form, not "passed"
+PIVOT = "pivot.spvq@example.org"  # "Section jeunesse", grown to 40 members by bench.team
 DEMO_PASSWORD = "formation-demo"  # noqa: S105 (the demo accounts' published password)
 
 
@@ -39,6 +40,8 @@ PAGES: tuple[Page, ...] = (
     Page("verification", "/verify/{certificate_code}", None),
     Page("sign-in form", "/login", None, b'name="csrf_token"'),
     Page("certificate PDF", "/certificates/{certificate_id}.pdf", WORKER, b"%PDF-"),
+    Page("team matrix", "/team", PIVOT, b"Membre 001 Banc"),
+    Page("team CSV", "/team.csv", PIVOT, b"Membre 001 Banc"),
 )
 
 #: Facts the paths name, read in this order from the prepared database; each query may use the facts before it
@@ -75,6 +78,7 @@ BUDGETS: dict[str, Budget] = {
     "verification": Budget(ratio=0.3, queries=2),
     "sign-in form": Budget(ratio=0.3),
     "certificate PDF": Budget(p50_ms=20),
+    "team matrix": Budget(ratio=0.1),
 }
 
 #: ``--check``: which ratio the ``ratio`` budgets apply to.

@@ -609,7 +609,7 @@ def test_batch_reads_return_plain_values(app: Flask, scenario: dict[str, int]) -
     with app.app_context():
         infos = lookup.module_infos(lookup.active_modules())
         cells = batch.progress_for(scenario.values(), infos.values(), clocks.today())
-        detail = members.member_detail(scenario["locked@example.org"], clocks.today())
+        detail = members.member_detail(SYSTEM, scenario["locked@example.org"], clocks.today())
     for value in [*cells.values(), *infos.values(), detail]:
         leaves = _leaves(value)
         assert all(isinstance(leaf, plain) for leaf in leaves), [leaf for leaf in leaves if not isinstance(leaf, plain)]

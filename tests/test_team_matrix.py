@@ -460,3 +460,125 @@ def test_the_page_and_exports_cost_the_same_for_5_and_500_members(
         rows[size] = counter.most_rows(app)
         assert rows[size] <= size * 4, (size, rows[size])
     assert counts[5] == counts[500], counts
+
+
+# -- the member detail -------------------------------------------------------------------------------------
+
+FILTERED = {"overdue": "1", "sort": "due"}
+
+
+def _member_page(client: Any, email: str, app: Flask, **args: str) -> tuple[int, str]:
+    with app.app_context():
+        person_id = get_person(email).id
+    response = client.get(f"/team/members/{person_id}", query_string=args)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_the_member_detail_shows_attempts_views_certificates_and_what_is_overdue(app: Flask, scripted: int) -> None:
+    client = signed_in_client(app, PIVOT, PASSWORD)
+    status, bruno = _member_page(client, BRUNO, app)
+    assert status == 200
+    # Every attempt: three failed ones, with date, score and result.
+    assert bruno.count("Non réussie") == 3 and "Réussie<" not in bruno
+    assert len(re.findall(r"<td>0\s%</td>", bruno)) == 4  # the best score, then each attempt
+    assert "Grant one more attempt" not in bruno and "Accorder une tentative de plus" in bruno
+    # Overdue: the core track was due 10 days ago (joined 70 days ago, 60 days to finish).
+    assert 'id="overdue-title"' in bruno and "en retard" in bruno
+    # Section views by version: Bruno read a section of the quiz module's current version.
+    assert "(actuelle)" in bruno
+    status, dora = _member_page(client, DORA, app)
+    # Dora read the earlier version of the plain module (2.1), which the current one (2.2) asks to review.
+    assert status == 200 and "<td>2.1</td>" in dora and "À revoir" in dora
+    status, anne = _member_page(client, ANNE, app)
+    assert "Réussie<" in anne and "Valide<" in anne and 'id="overdue-title"' not in anne
+    _status, gina = _member_page(client, GINA, app)
+    assert "Valide<" in gina and "expire bientôt" in gina  # within the renewal window
+    _status, hugo = _member_page(client, HUGO, app)
+    assert "Expirée<" in hugo
+    _status, fred = _member_page(client, FRED, app)
+    assert "Aucune tentative pour l’instant." in fred and "Aucune attestation pour l’instant." in fred
+    assert 'id="overdue-title"' not in fred  # joined today: not due yet
+
+
+def test_the_member_detail_links_back_to_the_matrix_with_its_filters(app: Flask, scripted: int) -> None:
+    client = signed_in_client(app, PIVOT, PASSWORD)
+    matrix_page = client.get("/team", query_string={"team": str(scripted), **FILTERED}).get_data(as_text=True)
+    with app.app_context():
+        bruno_id = get_person(BRUNO).id
+    member_url = f"/team/members/{bruno_id}?team={scripted}&amp;overdue=1&amp;sort=due"
+    assert f'href="{member_url}"' in matrix_page  # the cells carry the filters
+    status, page = _member_page(client, BRUNO, app, team=str(scripted), **FILTERED)
+    assert status == 200
+    assert f'<a href="/team?team={scripted}&amp;overdue=1&amp;sort=due">Retour à la matrice de l’équipe</a>' in page
+    # A bad filter on the way back is refused like on the matrix.
+    assert _member_page(client, BRUNO, app, sort="sideways")[0] == 400
+
+
+def test_an_extra_attempt_granted_from_the_detail_page_is_audited(app: Flask, scripted: int) -> None:
+    client = signed_in_client(app, PIVOT, PASSWORD)
+    status, page = _member_page(client, BRUNO, app, team=str(scripted), **FILTERED)
+    action = re.search(r'<form method="post" action="([^"]+/extra-attempt[^"]*)"', page)
+    assert status == 200 and action is not None
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    url = action.group(1).replace("&amp;", "&")
+    response = client.post(url, data={"csrf_token": token.group(1), "module": QUIZ_MODULE})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"?team={scripted}&overdue=1&sort=due")  # back with the filters
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Une tentative de plus a été accordée à Bruno Bélanger." in after
+    assert "Accorder une tentative de plus" not in after  # the limit is no longer reached
+    with app.app_context():
+        bruno, pivot = get_person(BRUNO), get_person(PIVOT)
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "quiz.extra_attempt_granted")
+        ).all()
+        assert [(event.actor_id, event.subject_person_id) for event in events] == [(pivot.id, bruno.id)]
+        allowance = matrix.team_view(load_viewer(pivot.id, clocks.today()), matrix.Filters(), clocks.today())
+        (row,) = [row for row in allowance.matrices[0].rows if row.full_name == "Bruno Bélanger"]
+        assert row.cells[0].status == S.IN_PROGRESS  # one attempt left again
+
+
+def test_each_view_of_a_member_detail_is_audited(app: Flask, scripted: int) -> None:
+    pivot_client = signed_in_client(app, PIVOT, PASSWORD)
+    for _ in range(2):
+        assert _member_page(pivot_client, CARLA, app)[0] == 200
+    with app.app_context():
+        carla, pivot = get_person(CARLA), get_person(PIVOT)
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "team.member_viewed").order_by(AuditEvent.id)
+        ).all()
+        assert [(event.actor_id, event.subject_person_id, event.object_id) for event in events] == [
+            (pivot.id, carla.id, str(carla.id))
+        ] * 2
+    # A refused view records nothing.
+    with app.app_context():
+        org = db.session.get(Organization, db.session.get(Team, scripted).organization_id)
+        make_person(email="colleague@example.org", org=org)
+        db.session.commit()
+    assert _member_page(signed_in_client(app, "colleague@example.org", PASSWORD), CARLA, app)[0] == 404
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "team.member_viewed")
+            )
+            == 2
+        )
+
+
+def test_the_member_detail_costs_the_same_whatever_the_member_did(
+    app: Flask, scripted: int, count_queries: Callable[[], Any]
+) -> None:
+    """Fred (nothing yet), Bruno (three attempts), Anne (attempts, views of two versions, a certificate):
+    the same number of queries."""
+    client = signed_in_client(app, PIVOT, PASSWORD)
+    with app.app_context():
+        ids = {email: get_person(email).id for email in (FRED, BRUNO, ANNE)}
+    counts = {}
+    for email, person_id in ids.items():
+        assert client.get(f"/team/members/{person_id}").status_code == 200  # warm
+        with count_queries() as counted:
+            response = client.get(f"/team/members/{person_id}")
+        assert response.status_code == 200
+        counts[email] = counted.count
+    assert len(set(counts.values())) == 1, counts

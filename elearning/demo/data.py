@@ -316,6 +316,15 @@ PEOPLE: tuple[DemoPerson, ...] = (
         history=(Certify("formation-de-base", 700),),
     ),
     DemoPerson(
+        "jerome.paradis@example.org",
+        "Jérôme Paradis",
+        ("worker",),
+        "SPVQ",
+        (("Section jeunesse", "member"),),
+        # Overdue, and no attempts left: the pivot grants one more in journey 2 (Marc Gagnon keeps his limit).
+        history=(Progress("mise-en-contexte", 3, sections_read=3, failed_attempts=3),),
+    ),
+    DemoPerson(
         "nathalie.simard@example.org",
         "Nathalie Simard",
         ("worker",),

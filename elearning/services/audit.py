@@ -39,7 +39,7 @@ def record(
     action: str,
     *,
     actor: Viewer | Person | None,
-    subject: Person | None = None,
+    subject: Person | int | None = None,
     object_type: str | None = None,
     object_id: int | str | None = None,
     details: dict[str, Any] | None = None,
@@ -54,7 +54,7 @@ def record(
     event = AuditEvent(
         at=clock.now(),
         actor_id=_person_id(actor),
-        subject_person_id=subject.id if subject is not None else None,
+        subject_person_id=subject.id if isinstance(subject, Person) else subject,
         action=action,
         object_type=object_type,
         object_id=str(object_id) if object_id is not None else None,

@@ -144,6 +144,8 @@ FACTS_SQL = {
     "WHERE p.email = 'worker.cjq@example.org' AND m.slug = 'mise-en-contexte' ORDER BY a.id LIMIT 1",
     # marc.gagnon has no attempts left (pivot.spvq can grant one).
     "member_locked": "SELECT id FROM people WHERE email = 'marc.gagnon@example.org'",
+    # worker.cjq (pivot.cjq's team): attempts, sections read, a certificate.
+    "member_certified": "SELECT id FROM people WHERE email = 'worker.cjq@example.org'",
 }
 
 

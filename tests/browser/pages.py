@@ -101,6 +101,9 @@ PAGES: list[Page] = [
     # The Table picks an organization, then one of its teams.
     Page("team-table",           "/team?org=CJQ", "table", rules=("/team",)),
     Page("member",               "/team/members/{member_locked}", "pivot", rules=("/team/members/<int:person_id>",)),
+    # Opened from a filtered matrix: every attempt, sections read by version, a certificate, the way back.
+    Page("member-certified",     "/team/members/{member_certified}?sort=progress", "renewing_pivot",
+         rules=("/team/members/<int:person_id>",)),
     Page("not-found",            "/cette-page-n-existe-pas", "worker", status=404, rules=()),
     Page("not-found-visitor",    "/cette-page-n-existe-pas", status=404, rules=()),
     # A pivot opening the certificate of a member of her organization: the real 403 page.

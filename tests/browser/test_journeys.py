@@ -176,3 +176,42 @@ def test_a_pivot_signs_in_checks_their_account_and_signs_out(browsing: Browsing)
     submit(page, page.locator(LOGOUT_FORM).get_by_role("button"))
     assert page.url == browsing.server.url("/login")
     assert page.get_by_role("status").inner_text() == "You are signed out."
+
+
+def test_journey_2_a_pivot_filters_the_matrix_exports_it_opens_a_member_and_grants_an_attempt(
+    browsing: Browsing,
+) -> None:
+    page = browsing.new_page("pivot")
+    page.goto(browsing.server.url("/"))
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mon équipe").click()
+    assert heading(page) == "Mon équipe"
+    everyone = page.locator("table.matrix tbody th").all_inner_texts()
+    assert "William Intervenant" in everyone  # nothing done yet, not due yet
+
+    page.get_by_label("En retard seulement").check()
+    submit(page, page.get_by_role("button", name="Afficher"))
+    assert "overdue=1" in page.url  # the filter is kept in the URL: bookmarked, exported
+    overdue = [name.strip() for name in page.locator("table.matrix tbody th a").all_inner_texts()]
+    assert "Jérôme Paradis" in overdue and "William Intervenant" not in overdue
+    assert len(overdue) < len(everyone)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Exporter (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    path = download.path()
+    assert path is not None
+    text = path.read_bytes().decode("utf-8-sig")
+    lines = [line.split(";")[0] for line in text.splitlines()[1:]]
+    assert lines == overdue  # exactly the rows the page shows
+
+    submit(page, page.get_by_role("link", name="Jérôme Paradis", exact=True))
+    assert heading(page) == "Jérôme Paradis"
+    assert page.locator("#overdue-title").is_visible()
+    submit(page, page.get_by_role("button", name="Accorder une tentative de plus"))
+    assert page.get_by_role("status").first.inner_text().startswith("Une tentative de plus a été accordée")
+    assert not page.get_by_role("button", name="Accorder une tentative de plus").count()
+
+    submit(page, page.get_by_role("link", name="Retour à la matrice de l’équipe"))
+    assert "overdue=1" in page.url
+    assert page.get_by_label("En retard seulement").is_checked()

@@ -131,10 +131,14 @@ def test_certificate_cards_hold_any_date_on_one_line(browsing: Browsing, languag
     assert wrapped == 0, f"“{LONGEST_DATE[language]}” wraps over two lines in a certificate card at 1280 px"
 
 
+#: The member page's first table (its modules), which scrolls sideways on a phone.
+MODULES_FRAME = '.table-scroll[aria-labelledby="member-modules-caption"]'
+
+
 def test_the_member_table_shows_it_scrolls_on_a_phone(browsing: Browsing) -> None:
     path = f"/team/members/{browsing.server.facts['member_locked']}"
     page = _phone_page(browsing, "pivot", path)
-    frame = page.locator(".table-scroll")
+    frame = page.locator(MODULES_FRAME)
     assert frame.evaluate("el => el.scrollWidth > el.clientWidth + 20"), "the table is wider than a phone"
     assert page.locator(".scroll-hint").is_visible()
     images = frame.evaluate("el => getComputedStyle(el).backgroundImage")
@@ -142,11 +146,11 @@ def test_the_member_table_shows_it_scrolls_on_a_phone(browsing: Browsing) -> Non
     assert frame.get_attribute("role") == "region" and frame.get_attribute("tabindex") == "0"
     label = page.locator(f"#{frame.get_attribute('aria-labelledby')}").inner_text()
     assert label == "Marc Gagnon\u00a0: modules et tentatives aux questionnaires"  # the caption names the member
-    tab_to(page, ".table-scroll")
+    tab_to(page, MODULES_FRAME)
     page.keyboard.press("ArrowRight")
     # The keyboard scrolls the table (smoothly: wait for it).
     page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=5000)
     wide = browsing.new_page("pivot")
     wide.goto(browsing.server.url(path, "fr"))
     assert not wide.locator(".scroll-hint").is_visible()  # nothing to scroll on a desktop
-    assert wide.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert wide.locator(MODULES_FRAME).evaluate("el => el.scrollWidth <= el.clientWidth")

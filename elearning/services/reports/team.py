@@ -348,7 +348,7 @@ def _members(viewer: Viewer, team_ids: list[int], day: dt.date) -> list[tuple[in
     return [(row[0], row[1], row[2], row[3], row[4]) for row in db.session.execute(statement).all()]
 
 
-def _member_tracks(
+def member_tracks(
     own: Sequence[cycles.TrackCycle],
     states: Mapping[tuple[int, int], ModuleState],
     person_id: int,
@@ -382,7 +382,7 @@ def _member_tracks(
     return result
 
 
-def _cell(state: ModuleState | None, module_id: int, overdue_tracks: Sequence[cycles.TrackCycle]) -> Cell:
+def cell_of(state: ModuleState | None, module_id: int, overdue_tracks: Sequence[cycles.TrackCycle]) -> Cell:
     if state is None:
         return Cell(module_id, None)
     completion = state.completion or state.earlier_completion
@@ -492,10 +492,10 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
     )
     standing: dict[int, tuple[tuple[Cell, ...], tuple[MemberTrack, ...]]] = {}
     for person_id in person_ids:
-        pairs = _member_tracks(track_cycles[person_id], states, person_id, tracks, day, window)
+        pairs = member_tracks(track_cycles[person_id], states, person_id, tracks, day, window)
         overdue_tracks = [cycle for cycle, item in pairs if item.overdue]
         cells = tuple(
-            _cell(states.get((person_id, info.module_id)), info.module_id, overdue_tracks) for info in columns
+            cell_of(states.get((person_id, info.module_id)), info.module_id, overdue_tracks) for info in columns
         )
         standing[person_id] = (cells, tuple(item for _cycle, item in pairs))
 
