@@ -61,13 +61,18 @@ def _any(conditions: list[sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]:
     return sa.or_(*conditions) if conditions else sa.false()
 
 
+#: The aliases :func:`_followed`'s subqueries read (made once: an alias costs more to build than the query).
+_FOLLOWED_TEAM_MEMBERSHIP = orm.aliased(TeamMembership)
+_FOLLOWED_MEMBERSHIP = orm.aliased(Membership)
+
+
 def _followed(viewer: Viewer, day: dt.date, person_id: orm.InstrumentedAttribute[int]) -> list[sa.ColumnElement[bool]]:
     """Conditions on a person id column: on ``day`` the person belongs to one of the viewer's pivot teams (any
     role), or to an organization the viewer coordinates. The two clauses ``can_view_member`` and
     ``can_grant_extra_attempt`` share."""
     conditions: list[sa.ColumnElement[bool]] = []
     if viewer.pivot_team_ids:
-        team_membership = orm.aliased(TeamMembership)
+        team_membership = _FOLLOWED_TEAM_MEMBERSHIP
         conditions.append(
             person_id.in_(
                 sa.select(team_membership.person_id)
@@ -76,7 +81,7 @@ def _followed(viewer: Viewer, day: dt.date, person_id: orm.InstrumentedAttribute
             )
         )
     if viewer.coordinated_organization_ids:
-        membership = orm.aliased(Membership)
+        membership = _FOLLOWED_MEMBERSHIP
         conditions.append(
             person_id.in_(
                 sa.select(membership.person_id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -74,6 +74,16 @@ def remember(person_id: int, revision: int | None) -> None:
         db.session().info.setdefault(KNOWN, {})[person_id] = revision
 
 
+def remember_read(revisions: Iterable[tuple[int, int | None]]) -> None:
+    """The revisions of (person id, revision) pairs a read returned along with other columns (a report's
+    members), so that what depends on them can be kept (:func:`memo_many`). Call it only before this unit of
+    work writes (what it reads after a write is not kept); a revision it already knows stays."""
+    known = db.session().info.setdefault(KNOWN, {})
+    for person_id, revision in revisions:
+        if revision is not None and person_id not in known:
+            known[person_id] = revision
+
+
 def memo(kind: str, person_id: int, key: Callable[[], Hashable], compute: Callable[[], _Value]) -> _Value:
     """``compute()``, kept per process under the person's revision as this unit of work read it, with
     ``kind`` and ``key()`` (which must name everything else the value depends on: the day, the content token,
@@ -97,6 +107,44 @@ def memo(kind: str, person_id: int, key: Callable[[], Hashable], compute: Callab
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return value
+
+
+def memo_many(
+    kind: str, person_ids: Iterable[int], key: Hashable, compute: Callable[[list[int]], Mapping[int, _Value]]
+) -> dict[int, _Value]:
+    """:func:`memo` for many people at once, by person id: the values kept under each person's revision, and
+    one ``compute(missing)`` (a batch read) for the others. ``key`` names everything else the values depend on.
+    """
+    session = db.session()
+    known = session.info.get(KNOWN, {})
+    url = str(session.get_bind().engine.url)
+    result: dict[int, _Value] = {}
+    missing: list[int] = []
+    wanted: dict[int, tuple[str, str, int, Any, Hashable]] = {}
+    with _lock:
+        for person_id in person_ids:
+            revision = known.get(person_id)
+            full = (url, kind, person_id, revision, key)
+            if revision is not None and full in _kept:
+                _kept.move_to_end(full)
+                result[person_id] = _kept[full]
+                continue
+            missing.append(person_id)
+            if revision is not None:
+                wanted[person_id] = full
+    if not missing:
+        return result
+    computed = compute(missing)
+    after = session.info.get(KNOWN, {})
+    with _lock:
+        for person_id in missing:
+            value = result[person_id] = computed[person_id]
+            kept = wanted.get(person_id)
+            if kept is not None and after.get(person_id) == kept[3]:  # computing it wrote nothing about them
+                _kept[kept] = value
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return result
 
 
 def forget(person_id: int) -> None:

@@ -40,6 +40,7 @@ from elearning.services.catalog.entries import (
     QuestionEntry,
     QuizEntry,
     SectionEntry,
+    TrackEntry,
     VersionEntry,
 )
 
@@ -73,6 +74,8 @@ class Catalog:
     track_modules: Mapping[int, tuple[int, ...]]
     #: The versions (any, not only current ones) that require review, by module id.
     review_versions: Mapping[int, tuple[int, ...]]
+    #: The active tracks, oldest first.
+    tracks: tuple[TrackEntry, ...]
 
 
 _lock = threading.Lock()
@@ -201,11 +204,16 @@ def load(token: str) -> Catalog:
     quizzes = {quiz.module_version_id: quiz for quiz in quizzes_by_id(quiz_ids).values()}
     track_modules: dict[int, list[int]] = defaultdict(list)
     in_active_tracks: dict[int, None] = {}  # module ids in track order (a dict keeps the first appearance)
-    for track_id, module_id, retired_at in db.session.execute(
-        sa.select(TrackModule.track_id, TrackModule.module_id, Track.retired_at)
-        .join(Track, Track.id == TrackModule.track_id)
-        .order_by(TrackModule.track_id, TrackModule.position)
+    tracks: dict[int, TrackEntry] = {}
+    for track_id, slug, title_fr, title_en, retired_at, module_id in db.session.execute(
+        sa.select(Track.id, Track.slug, Track.title_fr, Track.title_en, Track.retired_at, TrackModule.module_id)
+        .outerjoin(TrackModule, TrackModule.track_id == Track.id)
+        .order_by(Track.id, TrackModule.position)
     ):
+        if retired_at is None:
+            tracks.setdefault(track_id, TrackEntry(track_id, slug, title_fr, title_en))
+        if module_id is None:
+            continue
         track_modules[track_id].append(module_id)
         if retired_at is None:
             in_active_tracks.setdefault(module_id, None)
@@ -229,5 +237,6 @@ def load(token: str) -> Catalog:
         quizzes=quizzes,
         quizzes_by_id={quiz.id: quiz for quiz in quizzes.values()},
         track_modules={track_id: tuple(ids) for track_id, ids in track_modules.items()},
+        tracks=tuple(tracks.values()),
         review_versions={module_id: tuple(ids) for module_id, ids in reviews.items()},
     )

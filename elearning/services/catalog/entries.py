@@ -51,6 +51,16 @@ class VersionEntry:
 
 
 @dataclass(frozen=True)
+class TrackEntry:
+    """An active track (retired ones left out)."""
+
+    id: int
+    slug: str
+    title_fr: str
+    title_en: str | None
+
+
+@dataclass(frozen=True)
 class SectionEntry:
     id: int
     module_version_id: int

@@ -19,6 +19,8 @@ import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -26,10 +28,10 @@ from flask_babel import lazy_gettext as _l
 
 from elearning import clock, permissions
 from elearning.extensions import db
-from elearning.models import Organization, Person, Team, TeamMembership, Track
+from elearning.models import Organization, Person, Team, TeamMembership
 from elearning.models.types import in_language
 from elearning.permissions import TeamRef, Viewer, scopes
-from elearning.services import transactions
+from elearning.services import revisions, transactions
 from elearning.services.audit import record
 from elearning.services.catalog import cache, lookup
 from elearning.services.errors import Invalid, NotFound
@@ -284,11 +286,40 @@ class TeamView:
 # -- reading -------------------------------------------------------------------------------------------
 
 
-def _team_choices(
-    viewer: Viewer, day: dt.date, organization_first: bool, org: str | None
-) -> list[tuple[Team, Organization]]:
+class TeamRow(NamedTuple):
+    id: int
+    name: str
+    organization_id: int
+
+
+class OrganizationRow(NamedTuple):
+    code: str
+    name_fr: str
+    name_en: str
+
+
+#: The columns a team is read with (plain rows: cheaper than ORM objects on a page read on every request).
+_TEAM_COLUMNS = (
+    Team.id,
+    Team.name,
+    Team.organization_id,
+    Organization.code,
+    Organization.name_fr,
+    Organization.name_en,
+)
+_Shown = tuple[TeamRow, OrganizationRow]
+
+
+def _teams(statement: sa.Select[int, str, int, str, str, str]) -> list[_Shown]:
+    return [
+        (TeamRow(row[0], row[1], row[2]), OrganizationRow(row[3], row[4], row[5]))
+        for row in db.session.execute(statement)
+    ]
+
+
+def _team_choices(viewer: Viewer, day: dt.date, organization_first: bool, org: str | None) -> list[_Shown]:
     statement = (
-        sa.select(Team, Organization)
+        sa.select(*_TEAM_COLUMNS)
         .join(Organization, Organization.id == Team.organization_id)
         .where(scopes.teams_visible_to(viewer, day), Team.archived_at.is_(None))
         .order_by(Organization.code, Team.name, Team.id)
@@ -297,46 +328,57 @@ def _team_choices(
         if not org:
             return []
         statement = statement.where(Organization.code == org)
-    return [(team, organization) for team, organization in db.session.execute(statement).all()]
+    return _teams(statement)
 
 
-def _organization_choices(viewer: Viewer, day: dt.date) -> list[Organization]:
+def _organization_choices(viewer: Viewer, day: dt.date) -> list[OrganizationRow]:
     teams = sa.select(Team.organization_id).where(scopes.teams_visible_to(viewer, day), Team.archived_at.is_(None))
-    statement = sa.select(Organization).where(Organization.id.in_(teams)).order_by(Organization.code)
-    return list(db.session.scalars(statement))
+    statement = (
+        sa.select(Organization.code, Organization.name_fr, Organization.name_en)
+        .where(Organization.id.in_(teams))
+        .order_by(Organization.code)
+    )
+    return [OrganizationRow(row[0], row[1], row[2]) for row in db.session.execute(statement)]
 
 
-def _shown_teams(viewer: Viewer, filters: Filters, day: dt.date) -> list[tuple[Team, Organization]]:
+def _shown_teams(viewer: Viewer, filters: Filters, day: dt.date) -> list[_Shown]:
     """The teams whose matrix is shown: the one asked (if the viewer may open it), else a pivot's own teams."""
     if filters.team is not None:
-        found = db.session.execute(
-            sa.select(Team, Organization)
+        found = _teams(
+            sa.select(*_TEAM_COLUMNS)
             .join(Organization, Organization.id == Team.organization_id)
             .where(Team.id == filters.team)
-        ).first()
-        if found is None:
+        )
+        if not found:
             raise NotFound(NOT_FOUND)
-        team, organization = found
+        team, _organization = found[0]
         if not permissions.can_view_team(viewer, TeamRef(team.id, team.organization_id)):
             raise NotFound(NOT_FOUND)  # a team's members are private, even within the organization
-        return [(team, organization)]
+        return found
     if not viewer.pivot_team_ids:
         return []
-    statement = (
-        sa.select(Team, Organization)
+    return _teams(
+        sa.select(*_TEAM_COLUMNS)
         .join(Organization, Organization.id == Team.organization_id)
         .where(Team.id.in_(sorted(viewer.pivot_team_ids)))
         .order_by(Team.name, Team.id)
     )
-    return [(team, organization) for team, organization in db.session.execute(statement).all()]
 
 
 def _members(viewer: Viewer, team_ids: list[int], day: dt.date) -> list[tuple[int, int, str, str, str]]:
-    """(team id, person id, name, e-mail, role) of the teams' members on ``day`` that the viewer may see."""
+    """(team id, person id, name, e-mail, role) of the teams' members on ``day`` that the viewer may see. Their
+    revisions come along, so that their standings can be kept (see :func:`_standing`)."""
     if not team_ids:
         return []
     statement = (
-        sa.select(TeamMembership.team_id, Person.id, Person.full_name, Person.email, TeamMembership.role)
+        sa.select(
+            TeamMembership.team_id,
+            Person.id,
+            Person.full_name,
+            Person.email,
+            TeamMembership.role,
+            Person.facts_revision,
+        )
         .join(Person, Person.id == TeamMembership.person_id)
         .where(
             TeamMembership.team_id.in_(team_ids),
@@ -345,7 +387,10 @@ def _members(viewer: Viewer, team_ids: list[int], day: dt.date) -> list[tuple[in
         )
         .order_by(TeamMembership.team_id, Person.full_name, Person.id)
     )
-    return [(row[0], row[1], row[2], row[3], row[4]) for row in db.session.execute(statement).all()]
+    rows = db.session.execute(statement).all()
+    if not db.session().info.get(transactions.WROTE):  # what a unit of work reads after writing is not kept
+        revisions.remember_read((row[1], row[5]) for row in rows)
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
 def member_tracks(
@@ -428,6 +473,39 @@ def _shares(rows: Sequence[MemberRow], tracks: Mapping[int, TrackInfo]) -> tuple
     return tuple(shares)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """A member's cells (by module id, the modules of their assigned tracks) and tracks, whatever the filters:
+    kept per process under their revision (:func:`revisions.memo_many`)."""
+
+    cells: Mapping[int, Cell]
+    tracks: tuple[MemberTrack, ...]
+
+
+def _standing(
+    person_ids: list[int],
+    infos: list[lookup.ModuleInfo],
+    tracks: Mapping[int, TrackInfo],
+    day: dt.date,
+    window: dt.timedelta,
+) -> dict[int, Standing]:
+    """The members' standings from one batch read: their track cycles, then their progress (4 queries)."""
+    track_cycles = cycles.track_cycles_for(person_ids, day)
+    states = batch.progress_for(person_ids, infos, day, track_cycles=track_cycles)
+    result = {}
+    for person_id in person_ids:
+        pairs = member_tracks(track_cycles[person_id], states, person_id, tracks, day, window)
+        overdue_tracks = [cycle for cycle, item in pairs if item.overdue]
+        assigned = {module_id for cycle in track_cycles[person_id] for module_id in cycle.module_ids}
+        cells = {
+            info.module_id: cell_of(states.get((person_id, info.module_id)), info.module_id, overdue_tracks)
+            for info in infos
+            if info.module_id in assigned
+        }
+        result[person_id] = Standing(MappingProxyType(cells), tuple(item for _cycle, item in pairs))
+    return result
+
+
 def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
     """The teams the viewer asked for, each as a filtered, sorted matrix: the team named by ``filters.team``;
     without one, a pivot's own teams, or for others the first team they may pick.
@@ -438,28 +516,37 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
         raise NotFound(NOT_FOUND)
     organization_first = viewer.is_table or viewer.is_admin
     organizations = _organization_choices(viewer, day) if organization_first else []
-    shown = _shown_teams(viewer, filters, day)
     org = filters.org
     team_id = filters.team
-    if organization_first and org and shown and shown[0][1].code != org:
-        shown, team_id = [], None  # another organization was picked: its first team, below
     if organization_first:
+        shown = _shown_teams(viewer, filters, day)
+        if org and shown and shown[0][1].code != org:
+            shown, team_id = [], None  # another organization was picked: its first team, below
         if shown:
             org = shown[0][1].code
         elif org is None and organizations:
             org = organizations[0].code
         if org is not None and all(item.code != org for item in organizations):
             raise Invalid(_l("Unknown organization: %(value)s.", value=org[:40]), field="org")
-    choices = _team_choices(viewer, day, organization_first, org)
+        choices = _team_choices(viewer, day, organization_first, org)
+    else:
+        # Pivots and coordinators pick among every team they may see: the teams shown are among them (one
+        # query less), except a team asked for outside them (archived, or not theirs: refused there).
+        choices = _team_choices(viewer, day, organization_first, org)
+        if team_id is not None:
+            shown = [item for item in choices if item[0].id == team_id] or _shown_teams(viewer, filters, day)
+        else:
+            shown = sorted(
+                (item for item in choices if item[0].id in viewer.pivot_team_ids),
+                key=lambda item: (item[0].name, item[0].id),
+            )
     if not shown and choices:
         shown = [choices[0]]
         team_id = choices[0][0].id
 
-    tracks = {
-        track.id: TrackInfo(track.id, track.slug, track.title_fr, track.title_en)
-        for track in db.session.scalars(sa.select(Track).where(Track.retired_at.is_(None)).order_by(Track.id))
-    }
-    track_modules = cache.catalog().track_modules
+    catalog = cache.catalog()
+    tracks = {entry.id: TrackInfo(entry.id, entry.slug, entry.title_fr, entry.title_en) for entry in catalog.tracks}
+    track_modules = catalog.track_modules
     in_tracks = {module_id for track_id in tracks for module_id in track_modules.get(track_id, ())}
     all_infos = lookup.module_infos(ref for ref in lookup.modules_in_track_order() if ref.module.id in in_tracks)
     track = next((item for item in tracks.values() if item.slug == filters.track), None)
@@ -470,39 +557,31 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
         raise Invalid(_l("Unknown module: %(value)s.", value=filters.module[:40]), field="module")
 
     members = _members(viewer, [team.id for team, _organization in shown], day)
-    person_ids = sorted({member[1] for member in members})
-    track_cycles = cycles.track_cycles_for(person_ids, day)
-    assigned = {
-        person_id: {module_id for cycle in own for module_id in cycle.module_ids}
-        for person_id, own in track_cycles.items()
-    }
-    used = {module_id for modules in assigned.values() for module_id in modules}
-    infos = [info for info in all_infos.values() if info.module_id in used]
-    states = {
-        key: state
-        for key, state in batch.progress_for(person_ids, infos, day, track_cycles=track_cycles).items()
-        if key[1] in assigned[key[0]]
-    }
     window = cycles.renewal_window()
+    key = (day, window, cache.current_token(), tuple(tracks.values()))
+    standing = revisions.memo_many(
+        "team standing",
+        sorted({member[1] for member in members}),
+        key,
+        lambda person_ids: _standing(person_ids, list(all_infos.values()), tracks, day, window),
+    )
+    used = {module_id for item in standing.values() for module_id in item.cells}
     columns = tuple(
         info
-        for info in infos
-        if (module is None or info.module_id == module.module_id)
+        for info in all_infos.values()
+        if info.module_id in used
+        and (module is None or info.module_id == module.module_id)
         and (track is None or info.module_id in track_modules.get(track.track_id, ()))
     )
-    standing: dict[int, tuple[tuple[Cell, ...], tuple[MemberTrack, ...]]] = {}
-    for person_id in person_ids:
-        pairs = member_tracks(track_cycles[person_id], states, person_id, tracks, day, window)
-        overdue_tracks = [cycle for cycle, item in pairs if item.overdue]
-        cells = tuple(
-            cell_of(states.get((person_id, info.module_id)), info.module_id, overdue_tracks) for info in columns
-        )
-        standing[person_id] = (cells, tuple(item for _cycle, item in pairs))
+    rows_of = {
+        person_id: (tuple(item.cells.get(info.module_id, Cell(info.module_id, None)) for info in columns), item.tracks)
+        for person_id, item in standing.items()
+    }
 
     matrices = []
     for team, organization in shown:
         team_rows = [
-            MemberRow(person_id, name, email, role, *standing[person_id])
+            MemberRow(person_id, name, email, role, *rows_of[person_id])
             for member_team_id, person_id, name, email, role in members
             if member_team_id == team.id
         ]

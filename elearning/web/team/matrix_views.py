@@ -13,7 +13,7 @@ from elearning.i18n import page_language
 from elearning.services.learning.states import ModuleStatus
 from elearning.services.reports import team
 from elearning.web.exports import export_response
-from elearning.web.team import sheets
+from elearning.web.team import cells, sheets
 from elearning.web.team.views import blueprint
 from elearning.web.visitors import current_viewer
 
@@ -26,10 +26,12 @@ def _view() -> team.TeamView:
 @login_required
 def matrix() -> str:
     view = _view()
+    args = view.filters.as_args()
     return render_template(
         "team/matrix.html",
         view=view,
-        args=view.filters.as_args(),
+        args=args,
+        text=cells.cell_text(view, args),
         statuses=[status.value for status in ModuleStatus],
         sorts=[(team.Sort.NAME, _("Name")), (team.Sort.PROGRESS, _("Progress")), (team.Sort.DUE, _("Due date"))],
     )

@@ -1,0 +1,149 @@
+"""What the matrix's cells say, looked up once per page rather than once per cell (a 40-member team's matrix has
+hundreds of cells): the status labels and icons, the column titles, the formatted days, the member links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import get_template_attribute, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from elearning.i18n import page_language
+from elearning.services.catalog import cache
+from elearning.services.learning.states import ModuleStatus
+from elearning.services.reports.team import Cell, MemberRow, TeamView
+from elearning.web.labels import MODULE_STATUS_LABELS
+from elearning.web.layout import format_day
+
+#: Each status's icon, in the legend's order; always shown beside the status's text, hidden from screen readers.
+ICONS: dict[ModuleStatus, str] = {
+    ModuleStatus.NOT_STARTED: "○",
+    ModuleStatus.IN_PROGRESS: "◐",
+    ModuleStatus.COMPLETED: "✓",
+    ModuleStatus.TO_REVIEW: "↻",
+    ModuleStatus.FAILED: "✕",
+}
+assert set(ICONS) == set(ModuleStatus)
+
+
+class Days(dict[dt.date, str]):
+    """Each day formatted once per page (``days[day]``)."""
+
+    def __missing__(self, day: dt.date) -> str:
+        text = self[day] = format_day(day)
+        return text
+
+
+#: Rendered rows kept per process (a row is a few kilobytes).
+KEPT_ROWS = 4096
+_lock = threading.Lock()
+_rows: OrderedDict[Hashable, Markup] = OrderedDict()
+
+
+def _member_row() -> Callable[..., Markup]:
+    macro: Callable[..., Markup] = get_template_attribute("team/_matrix.html", "member_row")
+    return macro
+
+
+@dataclass(frozen=True)
+class CellText:
+    language: str
+    #: The content's token: titles come from it.
+    token: str
+    labels: Mapping[ModuleStatus, str]
+    icons: Mapping[ModuleStatus, str]
+    #: The matrix's column titles, in column order.
+    titles: tuple[str, ...]
+    percent: str
+    overdue: str
+    not_assigned: str
+    pivot: str
+    member_url_start: str
+    member_url_end: str
+    days: Days = field(default_factory=Days)
+    #: Each distinct cell's text, rendered once per page (most cells of a team say the same few things).
+    fragments: dict[tuple[ModuleStatus, int | None, dt.date | None, bool], Markup] = field(default_factory=dict)
+
+    def cell(self, cell: Cell) -> Markup:
+        """A cell's icon, status, best score, date and overdue mark (its link and its member's name aside)."""
+        assert cell.status is not None
+        key = (cell.status, cell.best_score, cell.on, cell.overdue)
+        fragment = self.fragments.get(key)
+        if fragment is None:
+            parts = [
+                Markup('<span class="cell-icon" aria-hidden="true">%s</span> <span>%s</span>')
+                % (self.icons[cell.status], self.labels[cell.status])
+            ]
+            if cell.best_score is not None:
+                parts.append(Markup('<span class="cell-line">%s</span>') % (self.percent % {"score": cell.best_score}))
+            if cell.on is not None:
+                parts.append(Markup('<span class="cell-line">%s</span>') % self.days[cell.on])
+            if cell.overdue:
+                parts.append(
+                    Markup('<span class="cell-line cell-overdue"><span aria-hidden="true">⚠</span> %s</span>')
+                    % self.overdue
+                )
+            fragment = self.fragments[key] = Markup("").join(parts)
+        return fragment
+
+    def row(self, row: MemberRow) -> Markup:
+        """A member's row of the matrix (``team/_matrix.html``, ``member_row``), rendered once and kept per
+        process under everything it shows: the row itself (a frozen value: name, role, tracks, cells) and
+        this page's words, column titles and links."""
+        key = (row, self.language, self.titles, self.member_url_start, self.member_url_end)
+        with _lock:
+            html = _rows.get(key)
+            if html is not None:
+                _rows.move_to_end(key)
+                return html
+        html = _member_row()(row, self, self.language)  # a macro's output is Markup (autoescaped)
+        with _lock:
+            _rows[key] = html
+            while len(_rows) > KEPT_ROWS:
+                _rows.popitem(last=False)
+        return html
+
+    def kept(self, key: Hashable, macro: Callable[..., Markup], *args: Any) -> Markup:
+        """``macro(*args)``, rendered once and kept per process under ``key`` (which, with the page's language
+        and content, must name everything the macro shows)."""
+        full = ("fragment", key, self.language, self.token)
+        with _lock:
+            html = _rows.get(full)
+            if html is not None:
+                _rows.move_to_end(full)
+                return html
+        html = macro(*args)
+        with _lock:
+            _rows[full] = html
+        return html
+
+    def member_url(self, person_id: int) -> str:
+        """The member's detail, with the matrix's filters (one ``url_for`` per page, not per member)."""
+        return f"{self.member_url_start}{person_id}{self.member_url_end}"
+
+
+def cell_text(view: TeamView, args: Mapping[str, Any]) -> CellText:
+    language = page_language()
+    columns = view.matrices[0].columns if view.matrices else ()
+    # The rule's only parameter is the person's id, at the end of the path: "/team/members/0?team=…".
+    path, mark, query = url_for("team.member", person_id=0, **args).partition("?")
+    assert path.endswith("/0"), path
+    return CellText(
+        language=language,
+        token=cache.current_token(),
+        labels={status: str(label) for status, label in MODULE_STATUS_LABELS.items()},
+        icons=ICONS,
+        titles=tuple(info.title(language) for info in columns),
+        percent=_("%(score)d %%"),
+        overdue=_("overdue"),
+        not_assigned=_("not assigned"),
+        pivot=_("pivot"),
+        member_url_start=path[:-1],
+        member_url_end=mark + query,
+    )
