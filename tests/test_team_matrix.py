@@ -612,6 +612,11 @@ def test_a_members_change_shows_on_the_next_page_though_rows_are_kept(app: Flask
         db.session.commit()
     renamed = client.get("/team").get_data(as_text=True)
     assert "Carla Côté-Roy" in [name for name, _cells in _page_rows(renamed)]
+    # The pivot's own teams are kept too: a renamed team shows renamed.
+    with app.app_context():
+        db.session.get(Team, scripted).name = "Équipe renommée"
+        db.session.commit()
+    assert "Équipe renommée" in client.get("/team").get_data(as_text=True)
     # Another language: the same kept standings, rows rendered in English.
     english = client.get("/team?lang=en").get_data(as_text=True)
     assert "In progress" in english and "En cours" not in english

@@ -17,7 +17,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
@@ -186,6 +187,9 @@ class MemberRow:
     role: str  # "member" or "pivot"
     cells: tuple[Cell, ...]
     tracks: tuple[MemberTrack, ...]
+    #: What the cells and tracks were made from (the member's kept standing and the columns), compared by
+    #: identity: a cheap key under which a rendering of the row can be kept while that standing is.
+    source: Hashable = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def done(self) -> int:
@@ -331,6 +335,22 @@ def _team_choices(viewer: Viewer, day: dt.date, organization_first: bool, org: s
     return _teams(statement)
 
 
+def _own_team_choices(viewer: Viewer, day: dt.date) -> list[_Shown]:
+    """The teams a pivot or a coordinator may pick. A viewer who is only a pivot picks among their own teams:
+    kept under their revision, which any change of those teams (a name, an archive, a membership) or of their
+    organization replaces. A coordinator's choices (every team of the organization, a new one included) are
+    read on each request."""
+    if viewer.coordinated_organization_ids or viewer.person_id is None:
+        return _team_choices(viewer, day, False, None)
+    kept = revisions.memo(
+        "team choices",
+        viewer.person_id,
+        lambda: (day, tuple(sorted(viewer.pivot_team_ids))),
+        lambda: tuple(_team_choices(viewer, day, False, None)),
+    )
+    return list(kept)
+
+
 def _organization_choices(viewer: Viewer, day: dt.date) -> list[OrganizationRow]:
     teams = sa.select(Team.organization_id).where(scopes.teams_visible_to(viewer, day), Team.archived_at.is_(None))
     statement = (
@@ -370,7 +390,20 @@ def _members(viewer: Viewer, team_ids: list[int], day: dt.date) -> list[tuple[in
     revisions come along, so that their standings can be kept (see :func:`_standing`)."""
     if not team_ids:
         return []
-    statement = (
+    statement = _members_statement(viewer, tuple(team_ids), day, clock.get_clock().start_of_day(day))
+    rows = db.session.execute(statement).all()
+    if not db.session().info.get(transactions.WROTE):  # what a unit of work reads after writing is not kept
+        revisions.remember_read((row[1], row[5]) for row in rows)
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+
+@functools.lru_cache(maxsize=256)
+def _members_statement(
+    viewer: Viewer, team_ids: tuple[int, ...], day: dt.date, _day_starts: dt.datetime
+) -> sa.Select[int, int, str, str, str, int]:
+    """:func:`_members`'s statement, built once per viewer, teams and day (building it costs more than running
+    it); ``_day_starts`` names the time zone the day's bounds were computed in."""
+    return (
         sa.select(
             TeamMembership.team_id,
             Person.id,
@@ -387,10 +420,6 @@ def _members(viewer: Viewer, team_ids: list[int], day: dt.date) -> list[tuple[in
         )
         .order_by(TeamMembership.team_id, Person.full_name, Person.id)
     )
-    rows = db.session.execute(statement).all()
-    if not db.session().info.get(transactions.WROTE):  # what a unit of work reads after writing is not kept
-        revisions.remember_read((row[1], row[5]) for row in rows)
-    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
 def member_tracks(
@@ -473,10 +502,11 @@ def _shares(rows: Sequence[MemberRow], tracks: Mapping[int, TrackInfo]) -> tuple
     return tuple(shares)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Standing:
     """A member's cells (by module id, the modules of their assigned tracks) and tracks, whatever the filters:
-    kept per process under their revision (:func:`revisions.memo_many`)."""
+    kept per process under their revision (:func:`revisions.memo_many`). Compared by identity: a new reading
+    is a new standing."""
 
     cells: Mapping[int, Cell]
     tracks: tuple[MemberTrack, ...]
@@ -532,7 +562,7 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
     else:
         # Pivots and coordinators pick among every team they may see: the teams shown are among them (one
         # query less), except a team asked for outside them (archived, or not theirs: refused there).
-        choices = _team_choices(viewer, day, organization_first, org)
+        choices = _own_team_choices(viewer, day)
         if team_id is not None:
             shown = [item for item in choices if item[0].id == team_id] or _shown_teams(viewer, filters, day)
         else:
@@ -573,8 +603,13 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
         and (module is None or info.module_id == module.module_id)
         and (track is None or info.module_id in track_modules.get(track.track_id, ()))
     )
+    column_ids = tuple(info.module_id for info in columns)
     rows_of = {
-        person_id: (tuple(item.cells.get(info.module_id, Cell(info.module_id, None)) for info in columns), item.tracks)
+        person_id: (
+            tuple(item.cells.get(module_id, Cell(module_id, None)) for module_id in column_ids),
+            item.tracks,
+            (item, column_ids),
+        )
         for person_id, item in standing.items()
     }
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import get_template_attribute, url_for
+from flask import get_template_attribute, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -44,6 +44,9 @@ class Days(dict[dt.date, str]):
 KEPT_ROWS = 4096
 _lock = threading.Lock()
 _rows: OrderedDict[Hashable, Markup] = OrderedDict()
+#: Pages' words kept per process (per language, content, columns and filters).
+KEPT_TEXTS = 256
+_texts: OrderedDict[Hashable, CellText] = OrderedDict()
 
 
 def _member_row() -> Callable[..., Markup]:
@@ -96,7 +99,19 @@ class CellText:
         """A member's row of the matrix (``team/_matrix.html``, ``member_row``), rendered once and kept per
         process under everything it shows: the row itself (a frozen value: name, role, tracks, cells) and
         this page's words, column titles and links."""
-        key = (row, self.language, self.titles, self.member_url_start, self.member_url_end)
+        # The row's source (its standing, kept under the member's revision, and the columns) stands for its
+        # cells and tracks; what else the row shows is named beside it.
+        source = row.source if row.source is not None else (row.cells, row.tracks)
+        key = (
+            source,
+            row.person_id,
+            row.full_name,
+            row.role,
+            self.language,
+            self.titles,
+            self.member_url_start,
+            self.member_url_end,
+        )
         with _lock:
             html = _rows.get(key)
             if html is not None:
@@ -129,14 +144,28 @@ class CellText:
 
 
 def cell_text(view: TeamView, args: Mapping[str, Any]) -> CellText:
+    """The page's words and links, made once per language, content, columns and filters and kept (with the days
+    and cells they formatted since)."""
     language = page_language()
     columns = view.matrices[0].columns if view.matrices else ()
+    key = (
+        language,
+        cache.current_token(),
+        tuple(info.module_id for info in columns),
+        tuple(sorted(args.items())),
+        request.script_root,
+    )
+    with _lock:
+        text = _texts.get(key)
+        if text is not None:
+            _texts.move_to_end(key)
+            return text
     # The rule's only parameter is the person's id, at the end of the path: "/team/members/0?team=…".
     path, mark, query = url_for("team.member", person_id=0, **args).partition("?")
     assert path.endswith("/0"), path
-    return CellText(
+    text = CellText(
         language=language,
-        token=cache.current_token(),
+        token=key[1],
         labels={status: str(label) for status, label in MODULE_STATUS_LABELS.items()},
         icons=ICONS,
         titles=tuple(info.title(language) for info in columns),
@@ -147,3 +176,8 @@ def cell_text(view: TeamView, args: Mapping[str, Any]) -> CellText:
         member_url_start=path[:-1],
         member_url_end=mark + query,
     )
+    with _lock:
+        _texts[key] = text
+        while len(_texts) > KEPT_TEXTS:
+            _texts.popitem(last=False)
+    return text
