@@ -8,7 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import get_template_attribute, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from elearning.i18n import page_language
 from elearning.services.catalog import cache
+from elearning.services.catalog.lookup import ModuleInfo
 from elearning.services.learning.states import ModuleStatus
 from elearning.services.reports.team import Cell, MemberRow, TeamView
 from elearning.web.labels import MODULE_STATUS_LABELS
@@ -43,6 +44,7 @@ class Days(dict[dt.date, str]):
 #: Rendered rows kept per process (a row is a few kilobytes).
 KEPT_ROWS = 4096
 _lock = threading.Lock()
+_Kept = TypeVar("_Kept")
 _rows: OrderedDict[Hashable, Markup] = OrderedDict()
 #: Pages' words kept per process (per language, content, columns and filters).
 KEPT_TEXTS = 256
@@ -112,31 +114,13 @@ class CellText:
             self.member_url_start,
             self.member_url_end,
         )
-        with _lock:
-            html = _rows.get(key)
-            if html is not None:
-                _rows.move_to_end(key)
-                return html
-        html = _member_row()(row, self, self.language)  # a macro's output is Markup (autoescaped)
-        with _lock:
-            _rows[key] = html
-            while len(_rows) > KEPT_ROWS:
-                _rows.popitem(last=False)
-        return html
+        return _keep(_rows, key, lambda: _member_row()(row, self, self.language), KEPT_ROWS)
 
     def kept(self, key: Hashable, macro: Callable[..., Markup], *args: Any) -> Markup:
         """``macro(*args)``, rendered once and kept per process under ``key`` (which, with the page's language
         and content, must name everything the macro shows)."""
         full = ("fragment", key, self.language, self.token)
-        with _lock:
-            html = _rows.get(full)
-            if html is not None:
-                _rows.move_to_end(full)
-                return html
-        html = macro(*args)
-        with _lock:
-            _rows[full] = html
-        return html
+        return _keep(_rows, full, lambda: macro(*args), KEPT_ROWS)
 
     def member_url(self, person_id: int) -> str:
         """The member's detail, with the matrix's filters (one ``url_for`` per page, not per member)."""
@@ -155,17 +139,16 @@ def cell_text(view: TeamView, args: Mapping[str, Any]) -> CellText:
         tuple(sorted(args.items())),
         request.script_root,
     )
-    with _lock:
-        text = _texts.get(key)
-        if text is not None:
-            _texts.move_to_end(key)
-            return text
+    return _keep(_texts, key, lambda: _cell_text(language, key[1], columns, args), KEPT_TEXTS)
+
+
+def _cell_text(language: str, token: str, columns: tuple[ModuleInfo, ...], args: Mapping[str, Any]) -> CellText:
     # The rule's only parameter is the person's id, at the end of the path: "/team/members/0?team=…".
     path, mark, query = url_for("team.member", person_id=0, **args).partition("?")
     assert path.endswith("/0"), path
-    text = CellText(
+    return CellText(
         language=language,
-        token=key[1],
+        token=token,
         labels={status: str(label) for status, label in MODULE_STATUS_LABELS.items()},
         icons=ICONS,
         titles=tuple(info.title(language) for info in columns),
@@ -176,8 +159,19 @@ def cell_text(view: TeamView, args: Mapping[str, Any]) -> CellText:
         member_url_start=path[:-1],
         member_url_end=mark + query,
     )
+
+
+def _keep(store: OrderedDict[Hashable, _Kept], key: Hashable, make: Callable[[], _Kept], limit: int) -> _Kept:
+    """``store[key]``, made by ``make()`` the first time and kept, the least recently used dropped past
+    ``limit``."""
     with _lock:
-        _texts[key] = text
-        while len(_texts) > KEPT_TEXTS:
-            _texts.popitem(last=False)
-    return text
+        value = store.get(key)
+        if value is not None:
+            store.move_to_end(key)
+            return value
+    value = make()
+    with _lock:
+        store[key] = value
+        while len(store) > limit:
+            store.popitem(last=False)
+    return value
