@@ -10,6 +10,12 @@ from elearning.exports import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, to_csv, to_xls
 from elearning.web.certificates.pdf import slug
 
 
+def attachment(name: str) -> str:
+    """A ``Content-Disposition`` for a download named ``name`` (ASCII already; ``filename*`` as well, for clients
+    that prefer it)."""
+    return f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+
+
 def export_response(sheet: Sheet, file_format: str, file_stem: str) -> Response:
     """The sheet as ``file_format`` ("csv" or "xlsx"), to download; never kept by a cache (personal data)."""
     if file_format == "csv":
@@ -18,7 +24,6 @@ def export_response(sheet: Sheet, file_format: str, file_stem: str) -> Response:
         response = Response(to_xlsx(sheet), mimetype=XLSX_MIMETYPE)
     else:
         raise ValueError(f"unknown export format {file_format!r}")
-    name = f"{slug(file_stem) or 'export'}.{file_format}"
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Disposition"] = attachment(f"{slug(file_stem) or 'export'}.{file_format}")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -59,6 +59,9 @@ class TrackEntry:
     title_fr: str
     title_en: str | None
 
+    def title(self, language: str) -> str:
+        return in_language(language, self.title_fr, self.title_en)
+
 
 @dataclass(frozen=True)
 class SectionEntry:

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 
 from elearning import permissions
 from elearning.extensions import db
-from elearning.models import Certificate, ModuleVersion, Person, QuizAttempt, Section, SectionView
+from elearning.models import ModuleVersion, Person, QuizAttempt, Section, SectionView
 from elearning.models.types import in_language
 from elearning.permissions import Viewer
 from elearning.services import history, transactions
 from elearning.services.audit import record
-from elearning.services.catalog import lookup
+from elearning.services.catalog import cache, lookup
+from elearning.services.certification import register
 from elearning.services.learning import batch, cycles, states
 from elearning.services.people import viewers
 from elearning.services.reports import team
@@ -173,13 +174,8 @@ def _views(person_id: int, current_versions: dict[int, int]) -> dict[int, list[V
 
 
 def _certificates(person_id: int, day: dt.date, window: dt.timedelta) -> tuple[MemberCertificate, ...]:
-    statement = (
-        sa.select(Certificate)
-        .where(Certificate.person_id == person_id)
-        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-    )
     result = []
-    for certificate in db.session.scalars(statement):
+    for certificate in register.certificates_of(person_id):
         status = cycles.status_on(certificate, day)
         result.append(
             MemberCertificate(
@@ -209,10 +205,7 @@ def member_detail(viewer: Viewer, person_id: int, day: dt.date) -> MemberDetail:
     track_cycles = cycles.track_cycles_for([person_id], day)
     cells = batch.progress_for([person_id], infos.values(), day, track_cycles=track_cycles)
     window = cycles.renewal_window()
-    tracks = {
-        cycle.track.id: team.TrackInfo(cycle.track.id, cycle.track.slug, cycle.track.title_fr, cycle.track.title_en)
-        for cycle in track_cycles[person_id]
-    }
+    tracks = {entry.id: entry for entry in cache.catalog().tracks}
     pairs = team.member_tracks(track_cycles[person_id], cells, person_id, tracks, day, window)
     overdue_tracks = [cycle for cycle, item in pairs if item.overdue]
     attempts = _attempts(person_id)

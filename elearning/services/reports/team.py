@@ -35,6 +35,7 @@ from elearning.permissions import TeamRef, Viewer, scopes
 from elearning.services import revisions, transactions
 from elearning.services.audit import record
 from elearning.services.catalog import cache, lookup
+from elearning.services.catalog.entries import TrackEntry
 from elearning.services.errors import Invalid, NotFound
 from elearning.services.learning import batch, cycles
 from elearning.services.learning.states import ModuleState, ModuleStatus
@@ -136,17 +137,6 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
 
 
 @dataclass(frozen=True)
-class TrackInfo:
-    track_id: int
-    slug: str
-    title_fr: str
-    title_en: str | None
-
-    def title(self, language: str) -> str:
-        return in_language(language, self.title_fr, self.title_en)
-
-
-@dataclass(frozen=True)
 class Cell:
     """One member on one module. ``status`` None: the module is in none of the member's assigned tracks."""
 
@@ -162,7 +152,7 @@ class Cell:
 class MemberTrack:
     """A member's standing on one assigned track."""
 
-    track: TrackInfo
+    track: TrackEntry
     done: int
     total: int
     #: The expiry of the certificate valid today, if any.
@@ -220,7 +210,7 @@ class MemberRow:
 
 @dataclass(frozen=True)
 class TrackShare:
-    track: TrackInfo
+    track: TrackEntry
     complete: int
     assigned: int
 
@@ -276,7 +266,7 @@ class TeamView:
     teams: tuple[TeamChoice, ...]
     #: Whether the viewer picks an organization before a team (the Table and Admin).
     organization_first: bool
-    tracks: tuple[TrackInfo, ...]
+    tracks: tuple[TrackEntry, ...]
     #: Every module of a track, in track order (the module filter's choices).
     modules: tuple[lookup.ModuleInfo, ...]
     matrices: tuple[TeamMatrix, ...]
@@ -296,12 +286,6 @@ class TeamRow(NamedTuple):
     organization_id: int
 
 
-class OrganizationRow(NamedTuple):
-    code: str
-    name_fr: str
-    name_en: str
-
-
 #: The columns a team is read with (plain rows: cheaper than ORM objects on a page read on every request).
 _TEAM_COLUMNS = (
     Team.id,
@@ -311,12 +295,12 @@ _TEAM_COLUMNS = (
     Organization.name_fr,
     Organization.name_en,
 )
-_Shown = tuple[TeamRow, OrganizationRow]
+_Shown = tuple[TeamRow, OrganizationChoice]
 
 
 def _teams(statement: sa.Select[int, str, int, str, str, str]) -> list[_Shown]:
     return [
-        (TeamRow(row[0], row[1], row[2]), OrganizationRow(row[3], row[4], row[5]))
+        (TeamRow(row[0], row[1], row[2]), OrganizationChoice(row[3], row[4], row[5]))
         for row in db.session.execute(statement)
     ]
 
@@ -351,14 +335,14 @@ def _own_team_choices(viewer: Viewer, day: dt.date) -> list[_Shown]:
     return list(kept)
 
 
-def _organization_choices(viewer: Viewer, day: dt.date) -> list[OrganizationRow]:
+def _organization_choices(viewer: Viewer, day: dt.date) -> list[OrganizationChoice]:
     teams = sa.select(Team.organization_id).where(scopes.teams_visible_to(viewer, day), Team.archived_at.is_(None))
     statement = (
         sa.select(Organization.code, Organization.name_fr, Organization.name_en)
         .where(Organization.id.in_(teams))
         .order_by(Organization.code)
     )
-    return [OrganizationRow(row[0], row[1], row[2]) for row in db.session.execute(statement)]
+    return [OrganizationChoice(row[0], row[1], row[2]) for row in db.session.execute(statement)]
 
 
 def _shown_teams(viewer: Viewer, filters: Filters, day: dt.date) -> list[_Shown]:
@@ -426,7 +410,7 @@ def member_tracks(
     own: Sequence[cycles.TrackCycle],
     states: Mapping[tuple[int, int], ModuleState],
     person_id: int,
-    tracks: Mapping[int, TrackInfo],
+    tracks: Mapping[int, TrackEntry],
     day: dt.date,
     window: dt.timedelta,
 ) -> list[tuple[cycles.TrackCycle, MemberTrack]]:
@@ -469,9 +453,9 @@ def cell_of(state: ModuleState | None, module_id: int, overdue_tracks: Sequence[
     return Cell(module_id, state.status, state.best_score, on, overdue)
 
 
-def _keep(row: MemberRow, filters: Filters, track: TrackInfo | None, module_id: int | None) -> bool:
+def _keep(row: MemberRow, filters: Filters, track: TrackEntry | None, module_id: int | None) -> bool:
     """Whether a member stays in the matrix under the filters (on the cells shown)."""
-    if track is not None and all(item.track.track_id != track.track_id for item in row.tracks):
+    if track is not None and all(item.track.id != track.id for item in row.tracks):
         return False
     assigned = [cell for cell in row.cells if cell.status is not None]
     if module_id is not None and not assigned:
@@ -492,11 +476,11 @@ def _sorted(rows: list[MemberRow], sort: Sort) -> list[MemberRow]:
     return rows
 
 
-def _shares(rows: Sequence[MemberRow], tracks: Mapping[int, TrackInfo]) -> tuple[TrackShare, ...]:
+def _shares(rows: Sequence[MemberRow], tracks: Mapping[int, TrackEntry]) -> tuple[TrackShare, ...]:
     """Per track, how many of the members it is assigned to have completed it (or hold its certificate)."""
     shares = []
     for info in tracks.values():
-        standing = [item for row in rows for item in row.tracks if item.track.track_id == info.track_id]
+        standing = [item for row in rows for item in row.tracks if item.track.id == info.id]
         if standing:
             shares.append(TrackShare(info, sum(1 for item in standing if item.complete), len(standing)))
     return tuple(shares)
@@ -515,7 +499,7 @@ class Standing:
 def _standing(
     person_ids: list[int],
     infos: list[lookup.ModuleInfo],
-    tracks: Mapping[int, TrackInfo],
+    tracks: Mapping[int, TrackEntry],
     day: dt.date,
     window: dt.timedelta,
 ) -> dict[int, Standing]:
@@ -575,7 +559,7 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
         team_id = choices[0][0].id
 
     catalog = cache.catalog()
-    tracks = {entry.id: TrackInfo(entry.id, entry.slug, entry.title_fr, entry.title_en) for entry in catalog.tracks}
+    tracks = {entry.id: entry for entry in catalog.tracks}
     track_modules = catalog.track_modules
     in_tracks = {module_id for track_id in tracks for module_id in track_modules.get(track_id, ())}
     all_infos = lookup.module_infos(ref for ref in lookup.modules_in_track_order() if ref.module.id in in_tracks)
@@ -601,7 +585,7 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
         for info in all_infos.values()
         if info.module_id in used
         and (module is None or info.module_id == module.module_id)
-        and (track is None or info.module_id in track_modules.get(track.track_id, ()))
+        and (track is None or info.module_id in track_modules.get(track.id, ()))
     )
     column_ids = tuple(info.module_id for info in columns)
     rows_of = {
@@ -638,7 +622,7 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
         )
     return TeamView(
         filters=dataclasses.replace(filters, org=org if organization_first else None, team=team_id),
-        organizations=tuple(OrganizationChoice(item.code, item.name_fr, item.name_en) for item in organizations),
+        organizations=tuple(organizations),
         teams=tuple(TeamChoice(team.id, team.name, organization.code) for team, organization in choices),
         organization_first=organization_first,
         tracks=tuple(tracks.values()),

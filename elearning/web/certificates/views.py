@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,6 +17,7 @@ from elearning.security import ratelimit
 from elearning.services.certification import codes, register, revocation
 from elearning.services.learning import cycles
 from elearning.web.certificates.pdf import CertificatePrint, file_name, render
+from elearning.web.exports import attachment
 from elearning.web.layout import format_day, kept_page
 from elearning.web.visitors import current_viewer, signed_in_person
 
@@ -104,8 +103,7 @@ def pdf(certificate_id: int) -> Response:
     response = Response(data, mimetype="application/pdf")
     with force_locale(language):
         name = file_name(_("certificate"), certificate.track_title(language), certificate.holder_name)
-    # ASCII already; filename* as well, for clients that prefer it.
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Disposition"] = attachment(name)
     return response
 
 

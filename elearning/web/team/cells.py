@@ -114,13 +114,13 @@ class CellText:
             self.member_url_start,
             self.member_url_end,
         )
-        return _keep(_rows, key, lambda: _member_row()(row, self, self.language), KEPT_ROWS)
+        return _kept(_rows, key, lambda: _member_row()(row, self, self.language), KEPT_ROWS)
 
     def kept(self, key: Hashable, macro: Callable[..., Markup], *args: Any) -> Markup:
         """``macro(*args)``, rendered once and kept per process under ``key`` (which, with the page's language
         and content, must name everything the macro shows)."""
         full = ("fragment", key, self.language, self.token)
-        return _keep(_rows, full, lambda: macro(*args), KEPT_ROWS)
+        return _kept(_rows, full, lambda: macro(*args), KEPT_ROWS)
 
     def member_url(self, person_id: int) -> str:
         """The member's detail, with the matrix's filters (one ``url_for`` per page, not per member)."""
@@ -139,7 +139,7 @@ def cell_text(view: TeamView, args: Mapping[str, Any]) -> CellText:
         tuple(sorted(args.items())),
         request.script_root,
     )
-    return _keep(_texts, key, lambda: _cell_text(language, key[1], columns, args), KEPT_TEXTS)
+    return _kept(_texts, key, lambda: _cell_text(language, key[1], columns, args), KEPT_TEXTS)
 
 
 def _cell_text(language: str, token: str, columns: tuple[ModuleInfo, ...], args: Mapping[str, Any]) -> CellText:
@@ -161,7 +161,7 @@ def _cell_text(language: str, token: str, columns: tuple[ModuleInfo, ...], args:
     )
 
 
-def _keep(store: OrderedDict[Hashable, _Kept], key: Hashable, make: Callable[[], _Kept], limit: int) -> _Kept:
+def _kept(store: OrderedDict[Hashable, _Kept], key: Hashable, make: Callable[[], _Kept], limit: int) -> _Kept:
     """``store[key]``, made by ``make()`` the first time and kept, the least recently used dropped past
     ``limit``."""
     with _lock:
