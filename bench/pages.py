@@ -15,6 +15,7 @@ from bench.stats import Summary
 WORKER = "worker.cjq@example.org"  # core training completed, a certificate
 NEWCOMER = "worker.spvq@example.org"  # nothing done yet: the quiz page is the form, not "passed"
 PIVOT = "pivot.spvq@example.org"  # "Section jeunesse", grown to 40 members by bench.team
+TABLE = "table@example.org"  # the coverage report across organizations
 DEMO_PASSWORD = "formation-demo"  # noqa: S105 (the demo accounts' published password)
 
 
@@ -42,6 +43,8 @@ PAGES: tuple[Page, ...] = (
     Page("certificate PDF", "/certificates/{certificate_id}.pdf", WORKER, b"%PDF-"),
     Page("team matrix", "/team", PIVOT, b"Membre 001 Banc"),
     Page("team CSV", "/team.csv", PIVOT, b"Membre 001 Banc"),
+    Page("coverage report", "/reports/coverage", TABLE, b'id="coverage-table"'),
+    Page("certificate register", "/reports/certificates", TABLE, b"Registre des attestations"),
 )
 
 #: Facts the paths name, read in this order from the prepared database; each query may use the facts before it
@@ -79,6 +82,7 @@ BUDGETS: dict[str, Budget] = {
     "sign-in form": Budget(ratio=0.3),
     "certificate PDF": Budget(p50_ms=20),
     "team matrix": Budget(ratio=0.1),
+    "coverage report": Budget(ratio=0.1),
 }
 
 #: ``--check``: which ratio the ``ratio`` budgets apply to.

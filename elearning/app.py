@@ -21,9 +21,10 @@ from elearning.web.certificates.views import blueprint as certificates
 from elearning.web.health.views import blueprint as health
 from elearning.web.learn import blueprint as learn
 from elearning.web.main.views import blueprint as main
+from elearning.web.reports import blueprint as reports
 from elearning.web.team.views import blueprint as team
 
-BLUEPRINTS = (health, auth, main, learn, team, certificates)
+BLUEPRINTS = (health, auth, main, learn, team, certificates, reports)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -188,3 +188,57 @@ def test_demo_with_content_has_certificate_history_and_stays_idempotent(
         ref = lookup.find_module("mise-en-contexte")
         quiz = lookup.quiz_of(ref.version)
         assert quizzes.allowance(get_person("marc.gagnon@example.org").id, ref.module.id, quiz).exhausted
+
+
+def test_demo_coverage_shows_every_kind_of_figure(app: Flask, runner: FlaskCliRunner) -> None:
+    from elearning.models import Certificate
+    from elearning.services.dates import add_months
+    from elearning.services.reports import coverage
+
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+
+        def on(day: dt.date) -> dict[str, coverage.OrganizationCoverage]:
+            return {row.code: row for row in coverage.compute([coverage.moment_of(day, TODAY)])[day]}
+
+        def pivot_certificates(email: str) -> list[Certificate]:
+            return list(
+                db.session.scalars(
+                    sa.select(Certificate)
+                    .where(
+                        Certificate.person_id == get_person(email).id,
+                        Certificate.track_title_fr == "Certification pivot",
+                    )
+                    .order_by(Certificate.cycle)
+                )
+            )
+
+        today = on(TODAY)
+        assert any(row.expiring > 0 for row in today.values())
+        assert any(row.expired > 0 for row in today.values())
+        assert any(row.not_certified > 0 for row in today.values())
+        # TRAiC: its target met today, and no target at all a year ago.
+        assert (today["TRAIC"].target, today["TRAIC"].certified) == (1, 1)
+        # A year ago: other targets (SPVQ, PIPQ, CSDD) and designations (a withdrawn pivot at PIPQ, a pivot who
+        # has since moved from CSSS-QN to CJQ).
+        year_ago = on(TODAY - dt.timedelta(days=365))
+        assert any(
+            (row.target, row.designated) != (today[code].target, today[code].designated)
+            for code, row in year_ago.items()
+        )
+        assert (year_ago["PIPQ"].target, year_ago["PIPQ"].designated) == (1, 2)
+        assert year_ago["TRAIC"].target is None and year_ago["TRAIC"].coverage is None
+        assert (today["PIPQ"].target, today["PIPQ"].designated) == (2, 1)
+        # Twelve months ahead, certificates expire and no renewal is assumed.
+        ahead = on(add_months(TODAY, coverage.PROJECTION_MONTHS))
+        assert sum(row.certified for row in ahead.values()) < sum(row.certified for row in today.values())
+        # Martine Dionne's certificate names the organization she earned it in; it counts for the one she is in.
+        (moved,) = pivot_certificates("martine.dionne@example.org")
+        assert moved.organization_name_fr == "CSSS de Québec-Nord"
+        assert history.organization_of(moved.person_id, TODAY).code == "CJQ"
+        # Hélène Tardif's renewal is issued and starts when her first certificate expires.
+        first, renewal = pivot_certificates("helene.tardif@example.org")
+        assert renewal.renews_id == first.id and renewal.valid_from == first.expires_on > TODAY
+        (revoked,) = pivot_certificates("sylvain.boucher@example.org")
+        assert cycles.status_on(revoked, TODAY) == cycles.CertificateStatus.REVOKED

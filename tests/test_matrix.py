@@ -86,6 +86,27 @@ MATRIX: list[Row] = [
     R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_b}/extra-attempt",
                                                                          302, 404, 404, 404, 404, 400, 403, 400,
       variant="foreign"),
+    # The coverage report: the Table and Admin; an organization's drill-down: its coordinator too. The people's
+    # records are private: everyone else gets 404.
+    R("/reports/coverage",         "GET",  None,                         302, 404, 404, 404, 404, 404, 200, 200),
+    R("/reports/coverage",         "GET",  "/reports/coverage?as_of=1990-01-01",
+                                                                         302, 404, 404, 404, 404, 404, 400, 400,
+      variant="a date before the Table"),
+    R("/reports/coverage.csv",     "GET",  None,                         302, 404, 404, 404, 404, 404, 200, 200),
+    R("/reports/coverage.xlsx",    "GET",  None,                         302, 404, 404, 404, 404, 404, 200, 200),
+    R("/reports/coverage.pdf",     "GET",  None,                         302, 404, 404, 404, 404, 404, 200, 200),
+    R("/reports/coverage/<org_code>", "GET", "/reports/coverage/{org_a}",
+                                                                         302, 404, 404, 404, 200, 404, 200, 200),
+    R("/reports/coverage/<org_code>", "GET", "/reports/coverage/{org_b}",
+                                                                         302, 404, 404, 404, 404, 200, 200, 200,
+      variant="foreign"),
+    R("/reports/coverage/<org_code>", "GET", "/reports/coverage/NOPE",
+                                                                         302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    R("/reports/coverage/<org_code>.csv", "GET", "/reports/coverage/{org_a}.csv",
+                                                                         302, 404, 404, 404, 200, 404, 200, 200),
+    R("/reports/coverage/<org_code>.xlsx", "GET", "/reports/coverage/{org_b}.xlsx",
+                                                                         302, 404, 404, 404, 404, 200, 200, 200),
     R("/certificates",             "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
     R("/certificates/<int:certificate_id>", "GET", "/certificates/{certificate}",
                                                                          302, 200, 403, 403, 403, 404, 200, 200),
@@ -109,6 +130,18 @@ MATRIX: list[Row] = [
     R("/verify/<code>",            "GET",  "/verify/{certificate_code}", 200, 200, 200, 200, 200, 200, 200, 200),
     R("/verify/<code>",            "GET",  "/verify/not-a-code",         404, 404, 404, 404, 404, 404, 404, 404,
       variant="malformed"),
+    # The certificate register: the Table and Admin see every certificate, a coordinator their organization's
+    # (B's coordinator sees B's); no register for the others (404), even with a refused filter.
+    R("/reports/certificates",     "GET",  None,                         302, 404, 404, 404, 200, 200, 200, 200),
+    R("/reports/certificates",     "GET",  "/reports/certificates?org={org_a}",
+                                                                         302, 404, 404, 404, 200, 404, 200, 200,
+      variant="one organization"),
+    R("/reports/certificates",     "GET",  "/reports/certificates?status=nope",
+                                                                         302, 404, 404, 404, 400, 400, 400, 400,
+      variant="a refused filter"),
+    R("/reports/certificates.csv", "GET",  None,                         302, 404, 404, 404, 200, 200, 200, 200),
+    R("/reports/certificates.xlsx", "GET", "/reports/certificates.xlsx?org={org_a}",
+                                                                         302, 404, 404, 404, 200, 404, 200, 200),
 ]
 # fmt: on
 

@@ -33,7 +33,7 @@ def load_demo() -> DemoReport:
                 kind=spec.kind,
                 mandate_fr=spec.mandate_fr,
                 mandate_en=spec.mandate_en,
-                joined_on=dt.date.fromisoformat(spec.joined),
+                joined_on=_day(spec.joined, today),
                 target=first_target,
             )
             if spec.target_changed:
@@ -61,6 +61,11 @@ def load_demo() -> DemoReport:
     for person, person_spec in created:
         demo_history.live(person, person_spec.history)
     return report
+
+
+def _day(joined: str | int, today: dt.date) -> dt.date:
+    """A demo day written YYYY-MM-DD or as a number of days before today."""
+    return today - dt.timedelta(days=joined) if isinstance(joined, int) else dt.date.fromisoformat(joined)
 
 
 def _create_person(

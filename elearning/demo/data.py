@@ -18,10 +18,12 @@ class DemoOrganization:
     kind: str
     mandate_fr: str
     mandate_en: str
-    joined: str  # YYYY-MM-DD
+    #: The day it joined the Table: YYYY-MM-DD, or a number of days before today.
+    joined: str | int
     target: int
-    #: (earlier value, days before today the current target replaced it): history for "target on D".
-    target_changed: tuple[int, int] | None = None
+    #: (earlier value, days before today the current target replaced it): history for "target on D"; an
+    #: earlier value of None: no target until then ("no target" in the coverage report).
+    target_changed: tuple[int | None, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class DemoPerson:
     joined_days_ago: int = 400
     #: An organization the person belonged to before, as (code, days before today they left it).
     moved_from: tuple[str, int] | None = None
-    #: What the person did, oldest first (needs the content: ``elearning content sync`` before the demo).
-    history: tuple[Certify | Progress | Revoke, ...] = ()
+    #: What the person did, oldest first (needs the content: ``elearning content sync`` before the demo); the
+    #: ``SetRoles`` steps change the roles and organization they were created with.
+    history: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,20 @@ class Progress:
     days_ago: int
     sections_read: int = 1
     failed_attempts: int = 0
+
+
+@dataclass(frozen=True)
+class SetRoles:
+    """An Admin makes ``roles`` the person's roles ``days_ago`` days ago, in ``org`` (a move: the membership and
+    designations in the old organization end that day) or in their current organization (None): a pivot
+    designation withdrawn, a pivot moving to another organization."""
+
+    days_ago: int
+    roles: tuple[str, ...]
+    org: str | None = None
+
+
+Step = Certify | Progress | Revoke | SetRoles
 
 
 @dataclass(frozen=True)
@@ -107,7 +124,8 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         "Ensures public safety in the city and investigates the exploitation of young people.",
         "2007-02-01",
         3,
-        (2, 540),
+        # 2 until ten months ago: a year ago the target was lower.
+        (2, 300),
     ),
     DemoOrganization(
         "PIPQ",
@@ -118,6 +136,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         "Supports young and vulnerable people in their own community.",
         "2007-02-01",
         2,
+        (1, 120),
     ),
     DemoOrganization(
         "CSSS-VC",
@@ -148,6 +167,8 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         "Provides elementary and secondary education and student services in its schools.",
         "2007-02-01",
         2,
+        # A target lowered eight months ago.
+        (3, 250),
     ),
     DemoOrganization(
         "CSC",
@@ -198,6 +219,8 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         "Organization working with young people and the people around them.",
         "2009-12-01",
         1,
+        # No target until seven months ago: a year ago the report says "no target" for it.
+        (None, 210),
     ),
 )
 
@@ -420,6 +443,79 @@ PEOPLE: tuple[DemoPerson, ...] = (
     ),
     DemoPerson("olivier.paquette@example.org", "Olivier Paquette", ("pivot",), "TRAIC"),
     DemoPerson("catherine.girard@example.org", "Catherine Girard", ("pivot",), "JEFAR"),
+    # The coverage report's history (PRODUCT.md, "Coverage, precisely"): designations withdrawn, moves,
+    # revocations, renewals and expiries at different times, so that past days, projections and the trend differ.
+    DemoPerson(
+        "benoit.lachance@example.org",
+        "Benoît Lachance",
+        ("pivot",),
+        "PIPQ",
+        joined_days_ago=900,
+        # A certified pivot whose designation was withdrawn 75 days ago: a year ago PIPQ had one more pivot.
+        history=(Certify("certification-pivot", 600), SetRoles(75, ("worker",))),
+    ),
+    DemoPerson(
+        "martine.dionne@example.org",
+        "Martine Dionne",
+        ("pivot",),
+        "CSSS-QN",
+        joined_days_ago=1100,
+        # Certified at the CSSS de Québec-Nord (the name printed on the certificate), a pivot at CJQ for five
+        # months: the certificate counts for CJQ; it expires in about seven months and is not renewed.
+        history=(Certify("certification-pivot", 500), SetRoles(150, ("pivot",), "CJQ")),
+    ),
+    DemoPerson(
+        "sylvain.boucher@example.org",
+        "Sylvain Boucher",
+        ("pivot",),
+        "CSPS",
+        joined_days_ago=700,
+        # Certified eight months ago, the certificate revoked 40 days ago: not certified.
+        history=(
+            Certify("certification-pivot", 250),
+            Revoke(
+                "certification-pivot",
+                40,
+                "Certificat délivré par erreur : un module a été validé sans avoir été suivi.",
+            ),
+        ),
+    ),
+    DemoPerson(
+        "helene.tardif@example.org",
+        "Hélène Tardif",
+        ("pivot",),
+        "CSC",
+        joined_days_ago=1000,
+        # Renewed 15 days ago, in the renewal window: the renewal starts when the first certificate expires, so
+        # she is certified, not "expiring soon", and a projection keeps her.
+        history=(Certify("certification-pivot", 710), Certify("certification-pivot", 15)),
+    ),
+    DemoPerson(
+        "richard.poulin@example.org",
+        "Richard Poulin",
+        ("pivot",),
+        "JEFAR",
+        joined_days_ago=1300,
+        # Certified 33 months ago and not renewed: expired nine months ago, in the middle of the trend.
+        history=(Certify("certification-pivot", 1000),),
+    ),
+    DemoPerson(
+        "zoe.lapointe@example.org",
+        "Zoé Lapointe",
+        ("pivot",),
+        "TRAIC",
+        joined_days_ago=300,
+        # A certified pivot: TRAiC meets its target.
+        history=(Certify("certification-pivot", 200),),
+    ),
+    DemoPerson(
+        "kevin.roussel@example.org",
+        "Kevin Roussel",
+        ("worker",),
+        "TRAIC",
+        joined_days_ago=300,
+        history=(Certify("formation-de-base", 100),),
+    ),
 )
 
 #: The accounts a person can sign in with, printed by ``elearning demo`` and ``make run``.

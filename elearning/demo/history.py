@@ -11,7 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from elearning import clock
-from elearning.demo.data import Certify, Progress, Revoke
+from elearning.demo.data import Certify, Progress, Revoke, SetRoles, Step
 from elearning.extensions import db
 from elearning.models import Certificate, Person, Track, TrackModule
 from elearning.permissions import SYSTEM
@@ -19,6 +19,7 @@ from elearning.services.catalog import lookup
 from elearning.services.certification import issuing, revocation
 from elearning.services.errors import NotFound
 from elearning.services.learning import completion, progress, quizzes
+from elearning.services.people import accounts, organizations
 
 #: The hour of the day the demo's past work happens (local time).
 WORK_HOUR = 10
@@ -98,13 +99,22 @@ def _progress(person: Person, step: Progress) -> None:
             _answer(person, ref, right=False)
 
 
-def live(person: Person, history: tuple[Certify | Progress | Revoke, ...]) -> None:
-    """Replay a demo person's history (nothing when the content is not loaded). The caller commits."""
+def _set_roles(person: Person, step: SetRoles) -> None:
+    organization = organizations.get_organization(step.org) if step.org is not None else None
+    with clock.travel(_moment(step.days_ago)):
+        accounts.set_roles(SYSTEM, person, accounts.parse_roles(step.roles), organization, on=clock.today())
+
+
+def live(person: Person, history: tuple[Step, ...]) -> None:
+    """Replay a demo person's history (the learning steps do nothing when the content is not loaded). The caller
+    commits."""
     for step in history:
         if isinstance(step, Certify):
             _certify(person, step)
         elif isinstance(step, Revoke):
             _revoke(person, step)
+        elif isinstance(step, SetRoles):
+            _set_roles(person, step)
         else:
             _progress(person, step)
     db.session.flush()

@@ -38,6 +38,8 @@ class Certificate(Model):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "track_id", "cycle"),
         sa.CheckConstraint("expires_on > valid_from", name="expires_after_valid_from"),
+        # The certificate register's order and keyset pages (newest issued first).
+        sa.Index("ix_certificates_issued_on_id", "issued_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,7 +45,11 @@ class OrganizationTarget(Model):
     """The number of certified pivots an organization commits to, from a day on (never overwritten)."""
 
     __tablename__ = "organization_targets"
-    __table_args__ = (sa.CheckConstraint("value >= 0", name="value_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("value >= 0", name="value_not_negative"),
+        # The target as it stood on a day: the latest row effective by then, per organization.
+        sa.Index("ix_organization_targets_organization_effective", "organization_id", "effective_from"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)

@@ -151,6 +151,13 @@ def can_view_organization(viewer: Viewer, organization_id: int) -> bool:
     return viewer.coordinates(organization_id) or viewer.is_table or viewer.is_admin
 
 
+def can_view_certificate_register(viewer: Viewer) -> bool:
+    """Whether the viewer has a certificate register (``/reports/certificates``): the Table and Admin (every
+    certificate) and a coordinator (the certificates of the people who belong to an organization they
+    coordinate today: :func:`can_view_organization` of the holder's organization today says which rows)."""
+    return bool(viewer.coordinated_organization_ids) or viewer.is_table or viewer.is_admin
+
+
 def can_manage_organization(viewer: Viewer, organization_id: int) -> bool:
     """Designate pivots and manage teams: its coordinator, or an Admin."""
     return viewer.coordinates(organization_id) or viewer.is_admin

@@ -44,6 +44,12 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("team.matrix", _l("My team"), permissions.can_view_any_team),
     NavItem("org.overview", _l("My organization"), lambda v: bool(v.coordinated_organization_ids)),
     NavItem("reports.coverage", _l("Reports"), permissions.can_view_reports),
+    # A coordinator's reports: their organization's certificates (and from there its coverage).
+    NavItem(
+        "reports.certificates",
+        _l("Certificates of my organization"),
+        lambda v: bool(v.coordinated_organization_ids) and not permissions.can_view_reports(v),
+    ),
     NavItem("directory.index", _l("Directory"), permissions.can_view_directory),
     NavItem("admin.index", _l("Administration"), lambda v: permissions.can_govern(v) or permissions.can_administer(v)),
     NavItem("auth.account", _l("My account"), permissions.can_use_learning),
@@ -295,6 +301,8 @@ def init_app(app: Flask) -> None:
         format_date=format_day,
         certificate_code=display_code,
         format_datetime=format_moment,
+        format_percent=format_percent,
+        format_month=format_month,
     )
 
 
@@ -315,6 +323,23 @@ def format_day(day: dt.date | None) -> str:
             _days.clear()
         text = _days[key] = _long_date(day, locale)
     return text
+
+
+def format_month(day: dt.date) -> str:
+    """The month of a month-end date: « novembre 2026 » / "November 2026"; a day that is not its month's last
+    is written in full (the trend's last point, the report's own day)."""
+    if (day + dt.timedelta(days=1)).month == day.month:
+        return format_day(day)
+    return flask_babel.format_date(day, "MMMM y")
+
+
+def format_percent(value: float | None) -> str:
+    """A share as a whole percentage: « 75 % » (a non-breaking space before the sign, as French writes it) /
+    "75%"; empty for None. The one percentage formatter of pages, exports and PDFs."""
+    if value is None:
+        return ""
+    number = int(value * 100 + 0.5)
+    return f"{number}\u00a0%" if str(get_locale() or "fr").startswith("fr") else f"{number}%"
 
 
 def format_time(moment: dt.datetime) -> str:

@@ -57,11 +57,15 @@ _FOCUS_STOP = """() => {
   const s = getComputedStyle(el);
   const ring = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
   const changed = !before || before.outline !== now.outline || before.boxShadow !== now.boxShadow;
-  // The centre of each box of the element (a link wrapped over two lines has two boxes).
+  // The centre of each box of the element (a link wrapped over two lines has two boxes); of a box larger than
+  // the viewport (a long table's scrolling region), the centre of its part in view.
   const boxes = [...el.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
   let inView = boxes.length > 0, coveredBy = null;
   for (const r of boxes) {
-    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const clip = (start, size, room) => size > room
+      ? [Math.max(start, 0), Math.min(start + size, room) - Math.max(start, 0)] : [start, size];
+    const [left, width] = clip(r.left, r.width, innerWidth), [top, height] = clip(r.top, r.height, innerHeight);
+    const x = left + width / 2, y = top + height / 2;
     if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) { inView = false; break; }
     const hit = document.elementFromPoint(x, y);
     if (!hit || (hit !== el && !el.contains(hit))) { coveredBy = hit ? kb.describe(hit) : "nothing"; break; }
@@ -111,6 +115,8 @@ def tab_through(page: Page) -> tuple[list[str], list[str]]:
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
         stop: dict[str, Any] | None = page.evaluate(_FOCUS_STOP)
+        if stop is not None and stop["again"] and stops and stop["element"] == stops[-1]:
+            continue  # Tab moved inside one control (the day, month and year of a date field)
         if stop is None or stop["again"]:
             break  # focus left the page, or came round to the start again
         element = stop["element"]

@@ -10,6 +10,7 @@ cheapest password hashing.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -159,6 +160,10 @@ def read_facts(database_url: str) -> dict[str, str]:
                 value = connection.execute(sa.text(query)).scalar()
                 assert value is not None, f"no demo data for {name}: {query}"
                 facts[name] = str(value)
+            # Days the coverage report is asked on: a past date worth asking, and a projection that drops.
+            today = dt.date.today()
+            facts["year_ago"] = (today - dt.timedelta(days=365)).isoformat()
+            facts["months_ahead"] = (today + dt.timedelta(days=270)).isoformat()
             return facts
     finally:
         engine.dispose()

@@ -104,6 +104,23 @@ PAGES: list[Page] = [
     # Opened from a filtered matrix: every attempt, sections read by version, a certificate, the way back.
     Page("member-certified",     "/team/members/{member_certified}?sort=progress", "renewing_pivot",
          rules=("/team/members/<int:person_id>",)),
+    Page("coverage",             "/reports/coverage", "table", screenshot=True),
+    Page("coverage-past",        "/reports/coverage?as_of={year_ago}&sort=name", "table", rules=("/reports/coverage",)),
+    Page("coverage-projection",  "/reports/coverage?as_of={months_ahead}", "admin", rules=("/reports/coverage",)),
+    # A date before any organization joined: the form again, with the message.
+    Page("coverage-refused-date", "/reports/coverage?as_of=1990-01-01", "table", status=400,
+         rules=("/reports/coverage",)),
+    Page("coverage-organization", "/reports/coverage/CJQ", "table", rules=("/reports/coverage/<org_code>",)),
+    Page("coverage-own-organization", "/reports/coverage/SPVQ?as_of={year_ago}", "coordinator",
+         rules=("/reports/coverage/<org_code>",)),
+    Page("certificate-register", "/reports/certificates", "table"),
+    Page("certificate-register-expiring", "/reports/certificates?status=expiring&track=certification-pivot", "table",
+         rules=("/reports/certificates",)),
+    # A coordinator: the certificates of the people in the organization today (no organization to choose).
+    Page("certificate-register-coordinator", "/reports/certificates", "coordinator", rules=("/reports/certificates",)),
+    # A malformed date: the form again as typed, the message beside the field.
+    Page("certificate-register-refused-filter", "/reports/certificates?issued_from=2026-13-01", "admin", status=400,
+         rules=("/reports/certificates",)),
     Page("not-found",            "/cette-page-n-existe-pas", "worker", status=404, rules=()),
     Page("not-found-visitor",    "/cette-page-n-existe-pas", status=404, rules=()),
     # A pivot opening the certificate of a member of her organization: the real 403 page.
@@ -119,6 +136,15 @@ NOT_PAGES: dict[str, str] = {
     "/certificates/<int:certificate_id>.pdf": "a PDF download (text and QR code checked by tests/test_certificates.py)",
     "/team.csv": "a CSV download of the matrix (content checked against the page's rows by tests/test_team_matrix.py)",
     "/team.xlsx": "an XLSX download of the matrix (checked like the CSV by tests/test_team_matrix.py)",
+    "/reports/coverage.csv": "a CSV download of the coverage report (figures checked by tests/test_coverage_report.py)",
+    "/reports/coverage.xlsx": "an XLSX download of the coverage report (checked by tests/test_coverage_report.py)",
+    "/reports/coverage.pdf": "the coverage report as a PDF (text checked by tests/test_coverage_pdf.py)",
+    "/reports/coverage/<org_code>.csv": "a CSV download of an organization's people (tests/test_coverage_report.py)",
+    "/reports/coverage/<org_code>.xlsx": "an XLSX download of an organization's people (tests/test_coverage_report.py)",
+    "/reports/certificates.csv": "a CSV download of the register (rows checked against the page by "
+    "tests/test_certificate_register.py)",
+    "/reports/certificates.xlsx": "an XLSX download of the register (checked like the CSV by "
+    "tests/test_certificate_register.py)",
 }
 
 PAGES_BY_NAME = {page.name: page for page in PAGES}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
+from pypdf import PdfReader
 
 from elearning.demo.data import DEMO_PASSWORD
 from elearning.services.certification.codes import display_code
@@ -215,3 +216,41 @@ def test_journey_2_a_pivot_filters_the_matrix_exports_it_opens_a_member_and_gran
     submit(page, page.get_by_role("link", name="Retour à la matrice de l’équipe"))
     assert "overdue=1" in page.url
     assert page.get_by_label("En retard seulement").is_checked()
+
+
+def test_journey_4_the_table_reads_the_coverage_report_on_a_past_date_drills_down_and_downloads_the_pdf(
+    browsing: Browsing,
+) -> None:
+    page = browsing.new_page("table")
+    page.goto(browsing.server.url("/", "en"))
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
+    assert heading(page) == "Certified pivot coverage"
+    # The chart says what the table says: one bar per organization, in the same order, with the same figure.
+    table_rows = page.locator("#coverage-table tbody tr")
+    figures = [cell.strip() for cell in table_rows.locator("td:nth-child(2)").all_inner_texts()]
+    bars = [text.strip() for text in page.locator(".chart-bars svg text.chart-figure").all_text_contents()]
+    assert bars == figures and len(bars) == table_rows.count() > 3
+
+    year_ago = browsing.server.facts["year_ago"]
+    page.get_by_label("On", exact=True).fill(year_ago)
+    submit(page, page.get_by_role("button", name="Show"))
+    assert f"as_of={year_ago}" in page.url
+    assert page.locator("main p.lead").inner_text().startswith("Situation on ")
+
+    submit(page, page.get_by_role("link", name="Québec City Police Service"))
+    assert heading(page).startswith("Québec City Police Service")
+    assert f"as_of={year_ago}" in page.url  # the drill-down is on the same date
+    pivots = page.locator("#pivots-table tbody th").all_inner_texts()
+    assert "Patrice Pivot" in [name.strip() for name in pivots]
+
+    submit(page, page.get_by_role("link", name="Back to the coverage report"))
+    assert f"as_of={year_ago}" in page.url
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"couverture-{year_ago}.pdf"
+    path = download.path()
+    assert path is not None
+    text = "\n".join(page_.extract_text() for page_ in PdfReader(path).pages)
+    assert "Certified pivot coverage" in text
+    assert "SPVQ" in text
