@@ -368,6 +368,29 @@ class QueryCounter:
         return len(self.statements)
 
 
+class RowCounter:
+    """Each SELECT sent while counting, run again on its own to count the rows it returns."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Any]] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            self.sent.append((statement, parameters))
+
+    def most_rows(self, app: Flask) -> int:
+        with app.app_context():
+            connection = db.session.connection().connection.dbapi_connection
+            assert connection is not None
+            most = 0
+            for statement, parameters in self.sent:
+                cursor = connection.cursor()
+                cursor.execute(statement, parameters)
+                most = max(most, len(cursor.fetchall()))
+                cursor.close()
+            return most
+
+
 @pytest.fixture
 def count_queries() -> Callable[[], Any]:
     """``with count_queries() as counter: ...`` then ``counter.count``."""

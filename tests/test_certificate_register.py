@@ -34,7 +34,7 @@ from elearning.services.people.accounts import get_person
 from elearning.services.people.viewers import load_viewer
 from elearning.services.reports import certificate_register as register
 from elearning.services.reports.certificate_register import RegisterStatus as S
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, RowCounter
 from tests.factories import PASSWORD, make_org, make_person
 from tests.web import inline_code, signed_in_client
 
@@ -621,29 +621,6 @@ def test_a_formula_in_a_name_is_exported_neutralized(app: Flask, scripted: dict[
 
 
 # -- query counts --------------------------------------------------------------------------------------
-
-
-class RowCounter:
-    """Each SELECT sent while counting, run again on its own to count the rows it returns."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, Any]] = []
-
-    def __call__(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            self.sent.append((statement, parameters))
-
-    def most_rows(self, app: Flask) -> int:
-        with app.app_context():
-            connection = db.session.connection().connection.dbapi_connection
-            assert connection is not None
-            most = 0
-            for statement, parameters in self.sent:
-                cursor = connection.cursor()
-                cursor.execute(statement, parameters)
-                most = max(most, len(cursor.fetchall()))
-                cursor.close()
-            return most
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from elearning.extensions import db
 from elearning.models import AuditEvent, Certificate, GlobalGrant, Person
 from elearning.security.passwords import hash_password
 from elearning.services.reports import coverage, kept
-from tests.conftest import TODAY
+from tests.conftest import TODAY, RowCounter
 from tests.coverage_world import Figures, bulk_world, make_tracks
 from tests.test_coverage import D1, D2, PROJECTION, STORY, Story, tell_the_story, tracks  # noqa: F401  (a fixture)
 from tests.web import inline_code, signed_in_client
@@ -314,3 +314,12 @@ def test_the_report_asks_the_same_statements_whatever_the_size(
     client.get("/reports/coverage")  # the session's first request reads the viewer
     counts = _report_statements(client, count_queries)
     assert counts == EXPECTED_STATEMENTS, counts
+    # No statement returns more than a row per organization and day (the report's and its trend's 25 days).
+    kept.clear()
+    rows = RowCounter()
+    sa.event.listen(sa.Engine, "before_cursor_execute", rows)
+    try:
+        assert client.get("/reports/coverage.csv").status_code == 200
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", rows)
+    assert 0 < rows.most_rows(app) <= organizations * (coverage.TREND_MONTHS + 1)

@@ -27,6 +27,7 @@ from elearning.services.people import teams
 from elearning.services.people.accounts import get_person
 from elearning.services.people.viewers import load_viewer
 from elearning.services.reports import team as matrix
+from tests.conftest import RowCounter
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 from tests.test_batch_reads import PLAIN_MODULE, QUIZ_MODULE, complete, content_tree, edit, read, ref_of, take_quiz
 from tests.web import signed_in_client
@@ -400,29 +401,6 @@ def _grow_team(app: Flask, team_id: int, count: int) -> None:
             if number % 3 == 0:
                 read(person, refs[0], 1)
         db.session.commit()
-
-
-class RowCounter:
-    """Each SELECT sent while counting, run again on its own to count the rows it returns."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, Any]] = []
-
-    def __call__(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            self.sent.append((statement, parameters))
-
-    def most_rows(self, app: Flask) -> int:
-        with app.app_context():
-            connection = db.session.connection().connection.dbapi_connection
-            assert connection is not None
-            most = 0
-            for statement, parameters in self.sent:
-                cursor = connection.cursor()
-                cursor.execute(statement, parameters)
-                most = max(most, len(cursor.fetchall()))
-                cursor.close()
-            return most
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ from elearning.services.catalog.entries import TrackEntry
 from elearning.services.certification.codes import CODE_ALPHABET, CODE_LENGTH
 from elearning.services.errors import Invalid
 from elearning.services.learning import cycles
+from elearning.services.reports.members import OrganizationRef
 
 PAGE_SIZE = 50
 #: The query parameters of the register, in the order a URL names them (``after``: the page's keyset).
@@ -264,21 +265,10 @@ class RegisterRow:
 
 
 @dataclass(frozen=True)
-class OrganizationOption:
-    organization_id: int
-    code: str
-    name_fr: str
-    name_en: str
-
-    def name(self, language: str) -> str:
-        return in_language(language, self.name_fr, self.name_en)
-
-
-@dataclass(frozen=True)
 class Choices:
     """What the filters offer: the organizations whose certificates the viewer sees, the active tracks."""
 
-    organizations: tuple[OrganizationOption, ...]
+    organizations: tuple[OrganizationRef, ...]
     tracks: tuple[TrackEntry, ...]
     statuses: tuple[str, ...] = RegisterStatus.ALL
 
@@ -365,13 +355,13 @@ class _Resolved:
     track_id: int | None
 
 
-def _organizations(viewer: Viewer, day: dt.date) -> tuple[OrganizationOption, ...]:
+def _organizations(viewer: Viewer, day: dt.date) -> tuple[OrganizationRef, ...]:
     statement = (
         sa.select(Organization.id, Organization.code, Organization.name_fr, Organization.name_en)
         .where(scopes.organizations_visible_to(viewer, day))
         .order_by(Organization.code)
     )
-    return tuple(OrganizationOption(*row) for row in db.session.execute(statement))
+    return tuple(OrganizationRef(*row) for row in db.session.execute(statement))
 
 
 def _choices(viewer: Viewer, day: dt.date) -> Choices:

@@ -125,8 +125,26 @@ def ratio(part: int, whole: int | None) -> float | None:
     return None if not whole else part / whole
 
 
+class Derived:
+    """What follows from the counts, for an organization and for the totals."""
+
+    designated: int
+    certified: int
+    expired: int
+    members: int
+    core_certified: int
+
+    @property
+    def not_certified(self) -> int:
+        return self.designated - self.certified - self.expired
+
+    @property
+    def core_completion(self) -> float | None:
+        return ratio(self.core_certified, self.members)
+
+
 @dataclass(frozen=True)
-class OrganizationCoverage:
+class OrganizationCoverage(Derived):
     """One organization's figures on a day (PRODUCT.md's definitions)."""
 
     organization_id: int
@@ -144,25 +162,17 @@ class OrganizationCoverage:
     core_certified: int
 
     @property
-    def not_certified(self) -> int:
-        return self.designated - self.certified - self.expired
-
-    @property
     def coverage(self) -> float | None:
         """certified / target (may exceed 1); None when there is no target (a target of 0 is "no target" too:
         nothing to divide by)."""
         return ratio(self.certified, self.target)
-
-    @property
-    def core_completion(self) -> float | None:
-        return ratio(self.core_certified, self.members)
 
     def name(self, language: str) -> str:
         return in_language(language, self.name_fr, self.name_en)
 
 
 @dataclass(frozen=True)
-class Totals:
+class Totals(Derived):
     """Sums over the organizations; the total coverage divides the certified pivots of the organizations that
     have a target by the sum of their targets."""
 
@@ -177,16 +187,8 @@ class Totals:
     core_certified: int
 
     @property
-    def not_certified(self) -> int:
-        return self.designated - self.certified - self.expired
-
-    @property
     def coverage(self) -> float | None:
         return ratio(self.certified_with_target, self.target)
-
-    @property
-    def core_completion(self) -> float | None:
-        return ratio(self.core_certified, self.members)
 
 
 def totals_of(rows: Sequence[OrganizationCoverage]) -> Totals:
@@ -453,22 +455,27 @@ def coverage_report(
     viewer: Viewer, day: dt.date | str | None, *, sort: str = Sort.COVERAGE, language: str = "fr"
 ) -> CoverageReport:
     """The report across organizations on ``day`` (Table and Admin; a ``YYYY-MM-DD`` text is read with
-        :func:`parse_day`, after the access check) and its trend: the facts' state, then, unless the same figures were
-    kept, the three statements of :func:`compute` for the 25 days at once."""
+    :func:`parse_day`, after the access check) and its trend: the facts' state, then, unless the same report was
+    kept (the same object, so that pages can keep what they render from it), the three statements of
+    :func:`compute` for the 25 days at once."""
     check(permissions.can_view_reports(viewer), viewer)
     today = clock.today()
     if not isinstance(day, dt.date):
         day = parse_day(day, today)
     moment = moment_of(day, today)
-    trend = trend_moments(moment, today)
-    moments = (*trend, moment)
-    found = kept("coverage", (moments, None), lambda: compute(moments))
-    rows = found[day]
-    return CoverageReport(
-        moment=moment,
-        rows=tuple(sorted_rows(rows, sort if sort in Sort.ALL else Sort.COVERAGE, language)),
-        totals=totals_of(rows),
-        trend=points_of(trend, found),
-        renewal_window_days=current_app.config["RENEWAL_WINDOW_DAYS"],
-        sort=sort if sort in Sort.ALL else Sort.COVERAGE,
-    )
+    order = sort if sort in Sort.ALL else Sort.COVERAGE
+
+    def build() -> CoverageReport:
+        trend = trend_moments(moment, today)
+        found = compute((*trend, moment))
+        rows = found[moment.day]
+        return CoverageReport(
+            moment=moment,
+            rows=tuple(sorted_rows(rows, order, language)),
+            totals=totals_of(rows),
+            trend=points_of(trend, found),
+            renewal_window_days=current_app.config["RENEWAL_WINDOW_DAYS"],
+            sort=order,
+        )
+
+    return kept("coverage report", (moment, order, language), build)

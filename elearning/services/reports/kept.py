@@ -23,6 +23,7 @@ from elearning.extensions import db
 from elearning.models import Organization, OrganizationTarget, Person
 
 _Value = TypeVar("_Value")
+_Stored = TypeVar("_Stored")
 
 #: A prime: each person's revision is summed modulo it, so the sum never overflows a 64-bit integer.
 REVISION_MODULUS = 1_000_000_007
@@ -58,21 +59,29 @@ def facts_state() -> tuple[Any, ...]:
     return tuple(db.session.connection().execute(_state_statement()).one())
 
 
+def remembered(
+    store: OrderedDict[Hashable, _Stored], key: Hashable, make: Callable[[], _Stored], limit: int
+) -> _Stored:
+    """``store[key]``, made by ``make()`` the first time and kept, the least recently used dropped past ``limit``
+    (the one keep-and-evict helper of the reports and their pages)."""
+    with _lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    value = make()
+    with _lock:
+        store[key] = value
+        while len(store) > limit:
+            store.popitem(last=False)
+    return value
+
+
 def kept(kind: str, key: Hashable, compute: Callable[[], _Value]) -> _Value:
     """``compute()``, or what it gave before for the same ``kind`` and ``key`` while the facts' state (read here)
     and the settings reports depend on are the same."""
     config = current_app.config
     full_key = (kind, facts_state(), config["RENEWAL_WINDOW_DAYS"], config["TIMEZONE"], key)
-    with _lock:
-        if full_key in _kept:
-            _kept.move_to_end(full_key)
-            return _kept[full_key]  # type: ignore[no-any-return]
-    value = compute()
-    with _lock:
-        _kept[full_key] = value
-        while len(_kept) > KEPT_SIZE:
-            _kept.popitem(last=False)
-    return value
+    return remembered(_kept, full_key, compute, KEPT_SIZE)  # type: ignore[no-any-return]
 
 
 def clear() -> None:

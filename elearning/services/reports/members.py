@@ -27,7 +27,9 @@ from elearning.services.reports import team
 
 
 @dataclass(frozen=True)
-class MemberOrganization:
+class OrganizationRef:
+    """An organization as reports name it: its id, its code, its names."""
+
     organization_id: int
     code: str
     name_fr: str
@@ -101,7 +103,7 @@ class MemberDetail:
 
     person_id: int
     full_name: str
-    organization: MemberOrganization | None
+    organization: OrganizationRef | None
     teams: tuple[MemberTeam, ...]
     #: The member's assigned tracks: progress, certificate, due date, overdue.
     tracks: tuple[team.MemberTrack, ...]
@@ -215,7 +217,7 @@ def member_detail(viewer: Viewer, person_id: int, day: dt.date) -> MemberDetail:
         person_id=person.id,
         full_name=person.full_name,
         organization=(
-            MemberOrganization(organization.id, organization.code, organization.name_fr, organization.name_en)
+            OrganizationRef(organization.id, organization.code, organization.name_fr, organization.name_en)
             if organization is not None
             else None
         ),

@@ -6,15 +6,19 @@ gives the page again with the message and a 400 (the exports: the error page).""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 from flask import Response, render_template, request
 from flask_login import login_required
+from markupsafe import Markup
 
 from elearning import clock
 from elearning.i18n import page_language
 from elearning.services.errors import Invalid
 from elearning.services.reports import coverage, drilldown
+from elearning.services.reports.kept import remembered
 from elearning.web.exports import attachment, export_response
 from elearning.web.reports import charts, pdf, sheets
 from elearning.web.reports.views import blueprint
@@ -50,17 +54,34 @@ def coverage_page() -> tuple[str, int] | str:
             "reports/coverage.html", report=None, error=str(error), as_of=_as_of() or "", sort=_sort()
         )
         return page, 400
+    as_of = report.moment.day.isoformat()
     return render_template(
-        "reports/coverage.html",
-        report=report,
-        error=None,
-        as_of=report.moment.day.isoformat(),
-        sort=report.sort,
-        bars=charts.bar_chart(report.rows, language),
-        trend=charts.trend_chart(report.trend),
-        coverage_text=charts.coverage_text,
-        today=clock.today(),
+        "reports/coverage.html", report=report, error=None, as_of=as_of, sort=report.sort, body=_body(report, language)
     )
+
+
+#: The report's rendered body, by (the kept report itself, language): while the figures stay the same, a page
+#: costs its layout and date form only. The report is held with its body, so its identity is never reused.
+_bodies: OrderedDict[Hashable, tuple[coverage.CoverageReport, Markup]] = OrderedDict()
+KEPT_BODIES = 32
+
+
+def _body(report: coverage.CoverageReport, language: str) -> Markup:
+    def render() -> tuple[coverage.CoverageReport, Markup]:
+        today = clock.today()
+        body = render_template(
+            "reports/_coverage_body.html",
+            report=report,
+            as_of=report.moment.day.isoformat(),
+            sort=report.sort,
+            bars=charts.bar_chart(report.rows, language),
+            trend=charts.trend_chart(report.trend),
+            coverage_text=charts.coverage_text,
+            today=today,
+        )
+        return report, Markup(body)  # noqa: S704 (rendered by our template, escaped there)
+
+    return remembered(_bodies, (id(report), language, clock.today()), render, KEPT_BODIES)[1]
 
 
 def _coverage_export(file_format: str) -> Response:

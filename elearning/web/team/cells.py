@@ -4,11 +4,10 @@ hundreds of cells): the status labels and icons, the column titles, the formatte
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import get_template_attribute, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from elearning.i18n import page_language
 from elearning.services.catalog import cache
 from elearning.services.catalog.lookup import ModuleInfo
 from elearning.services.learning.states import ModuleStatus
+from elearning.services.reports.kept import remembered
 from elearning.services.reports.team import Cell, MemberRow, TeamView
 from elearning.web.labels import MODULE_STATUS_LABELS
 from elearning.web.layout import format_day
@@ -43,8 +43,6 @@ class Days(dict[dt.date, str]):
 
 #: Rendered rows kept per process (a row is a few kilobytes).
 KEPT_ROWS = 4096
-_lock = threading.Lock()
-_Kept = TypeVar("_Kept")
 _rows: OrderedDict[Hashable, Markup] = OrderedDict()
 #: Pages' words kept per process (per language, content, columns and filters).
 KEPT_TEXTS = 256
@@ -114,13 +112,13 @@ class CellText:
             self.member_url_start,
             self.member_url_end,
         )
-        return _kept(_rows, key, lambda: _member_row()(row, self, self.language), KEPT_ROWS)
+        return remembered(_rows, key, lambda: _member_row()(row, self, self.language), KEPT_ROWS)
 
     def kept(self, key: Hashable, macro: Callable[..., Markup], *args: Any) -> Markup:
         """``macro(*args)``, rendered once and kept per process under ``key`` (which, with the page's language
         and content, must name everything the macro shows)."""
         full = ("fragment", key, self.language, self.token)
-        return _kept(_rows, full, lambda: macro(*args), KEPT_ROWS)
+        return remembered(_rows, full, lambda: macro(*args), KEPT_ROWS)
 
     def member_url(self, person_id: int) -> str:
         """The member's detail, with the matrix's filters (one ``url_for`` per page, not per member)."""
@@ -139,7 +137,7 @@ def cell_text(view: TeamView, args: Mapping[str, Any]) -> CellText:
         tuple(sorted(args.items())),
         request.script_root,
     )
-    return _kept(_texts, key, lambda: _cell_text(language, key[1], columns, args), KEPT_TEXTS)
+    return remembered(_texts, key, lambda: _cell_text(language, key[1], columns, args), KEPT_TEXTS)
 
 
 def _cell_text(language: str, token: str, columns: tuple[ModuleInfo, ...], args: Mapping[str, Any]) -> CellText:
@@ -159,19 +157,3 @@ def _cell_text(language: str, token: str, columns: tuple[ModuleInfo, ...], args:
         member_url_start=path[:-1],
         member_url_end=mark + query,
     )
-
-
-def _kept(store: OrderedDict[Hashable, _Kept], key: Hashable, make: Callable[[], _Kept], limit: int) -> _Kept:
-    """``store[key]``, made by ``make()`` the first time and kept, the least recently used dropped past
-    ``limit``."""
-    with _lock:
-        value = store.get(key)
-        if value is not None:
-            store.move_to_end(key)
-            return value
-    value = make()
-    with _lock:
-        store[key] = value
-        while len(store) > limit:
-            store.popitem(last=False)
-    return value
