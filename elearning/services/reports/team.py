@@ -520,14 +520,20 @@ def _standing(
     return result
 
 
+def require_team_page(viewer: Viewer) -> None:
+    """:class:`NotFound` unless the viewer has a team page at all: asked before the filters are read, so that
+    someone without one learns nothing from a malformed filter (a 404, never a 400)."""
+    if not permissions.can_view_any_team(viewer):
+        raise NotFound(NOT_FOUND)
+
+
 def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
     """The teams the viewer asked for, each as a filtered, sorted matrix: the team named by ``filters.team``;
     without one, a pivot's own teams, or for others the first team they may pick.
 
     :class:`NotFound` when the viewer has no team page at all, or asks for a team they may not open (its
     existence is private); :class:`Invalid` for an unknown organization, track or module."""
-    if not permissions.can_view_any_team(viewer):
-        raise NotFound(NOT_FOUND)
+    require_team_page(viewer)
     organization_first = viewer.is_table or viewer.is_admin
     organizations = _organization_choices(viewer, day) if organization_first else []
     org = filters.org

@@ -19,7 +19,9 @@ from elearning.web.visitors import current_viewer
 
 
 def _view() -> team.TeamView:
-    return team.team_view(current_viewer(), team.parse_filters(request.args), clock.today())
+    viewer = current_viewer()
+    team.require_team_page(viewer)
+    return team.team_view(viewer, team.parse_filters(request.args), clock.today())
 
 
 @blueprint.get("/team")
