@@ -229,6 +229,9 @@ def test_a_bad_filter_is_refused_with_a_message_naming_it(
         response = client.get(path, query_string=args)
         assert response.status_code == 400, (path, args)
         assert member.get(path, query_string=args).status_code == 404, (path, args)
+    with app.app_context():
+        bruno = get_person(BRUNO).id
+    assert member.get(f"/team/members/{bruno}", query_string=args).status_code == 404, args
     page = client.get("/team", query_string=args).get_data(as_text=True)
     assert args[field][:4] in page or field in page or "team" in page
     with app.app_context():

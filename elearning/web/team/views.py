@@ -21,8 +21,10 @@ blueprint = Blueprint("team", __name__)
 @blueprint.get("/team/members/<int:person_id>")
 @login_required
 def member(person_id: int) -> str:
+    viewer = current_viewer()
+    team.require_team_page(viewer)  # before the filters: someone without a team page learns nothing from them
     filters = team.parse_filters(request.args)  # the matrix's, for the way back
-    detail = members.member_detail(current_viewer(), person_id, clock.today())
+    detail = members.member_detail(viewer, person_id, clock.today())
     args: dict[str, Any] = filters.as_args()
     return render_template("team/member.html", detail=detail, args=args, back_url=url_for("team.matrix", **args))
 
