@@ -237,10 +237,6 @@ def _tracks_for(role: str) -> sa.Select[int]:
     return sa.select(Track.id).where(assigned.like(f"%,{role},%"))
 
 
-def _holds(model: Any, day: ColumnElement[dt.date]) -> ColumnElement[bool]:
-    return sa.and_(model.start_on <= day, sa.or_(model.end_on.is_(None), model.end_on > day))
-
-
 def _standing(days: Any, track_role: str, people: Any) -> sa.Select[Any]:
     """Per (day, organization, person) of ``people`` (a selectable of day, organization_id, person_id): whether
     they hold a valid certificate of the role's tracks on the day (not revoked by the facts day, issued by it),
@@ -283,13 +279,13 @@ def _designated(days: Any, organization_id: int | None) -> Any:
     designation in it, account active."""
     query = (
         sa.select(days.c.day, PivotDesignation.organization_id, PivotDesignation.person_id)
-        .join(PivotDesignation, _holds(PivotDesignation, days.c.facts_day))
+        .join(PivotDesignation, PivotDesignation.holds_on(days.c.facts_day))
         .join(
             Membership,
             sa.and_(
                 Membership.person_id == PivotDesignation.person_id,
                 Membership.organization_id == PivotDesignation.organization_id,
-                _holds(Membership, days.c.facts_day),
+                Membership.holds_on(days.c.facts_day),
             ),
         )
         .join(Person, Person.id == PivotDesignation.person_id)
@@ -304,7 +300,7 @@ def _members(days: Any, organization_id: int | None) -> Any:
     """(day, organization_id, person_id): active members on the facts day."""
     query = (
         sa.select(days.c.day, Membership.organization_id, Membership.person_id)
-        .join(Membership, _holds(Membership, days.c.facts_day))
+        .join(Membership, Membership.holds_on(days.c.facts_day))
         .join(Person, Person.id == Membership.person_id)
         .where(_active(days))
     )
