@@ -16,6 +16,7 @@ WORKER = "worker.cjq@example.org"  # core training completed, a certificate
 NEWCOMER = "worker.spvq@example.org"  # nothing done yet: the quiz page is the form, not "passed"
 PIVOT = "pivot.spvq@example.org"  # "Section jeunesse", grown to 40 members by bench.team
 TABLE = "table@example.org"  # the coverage report across organizations
+COORDINATOR = "coord.spvq@example.org"  # the organization view of SPVQ (its team grown to 40 members)
 DEMO_PASSWORD = "formation-demo"  # noqa: S105 (the demo accounts' published password)
 
 
@@ -45,6 +46,8 @@ PAGES: tuple[Page, ...] = (
     Page("team CSV", "/team.csv", PIVOT, b"Membre 001 Banc"),
     Page("coverage report", "/reports/coverage", TABLE, b'id="coverage-table"'),
     Page("certificate register", "/reports/certificates", TABLE, b"Registre des attestations"),
+    Page("directory", "/directory", WORKER, b'id="directory-results"'),
+    Page("organization view", "/org", COORDINATOR, b'id="coverage-title"'),
 )
 
 #: Facts the paths name, read in this order from the prepared database; each query may use the facts before it
@@ -83,6 +86,7 @@ BUDGETS: dict[str, Budget] = {
     "certificate PDF": Budget(p50_ms=20),
     "team matrix": Budget(ratio=0.1),
     "coverage report": Budget(ratio=0.1),
+    "directory": Budget(queries=4),
 }
 
 #: ``--check``: which ratio the ``ratio`` budgets apply to.

@@ -18,13 +18,15 @@ from elearning.i18n import compile_catalogs, select_locale
 from elearning.web import init_web
 from elearning.web.auth.views import blueprint as auth
 from elearning.web.certificates.views import blueprint as certificates
+from elearning.web.directory.views import blueprint as directory
 from elearning.web.health.views import blueprint as health
 from elearning.web.learn import blueprint as learn
 from elearning.web.main.views import blueprint as main
+from elearning.web.org import blueprint as org
 from elearning.web.reports import blueprint as reports
 from elearning.web.team.views import blueprint as team
 
-BLUEPRINTS = (health, auth, main, learn, team, certificates, reports)
+BLUEPRINTS = (health, auth, main, learn, team, certificates, reports, org, directory)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

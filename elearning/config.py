@@ -46,6 +46,7 @@ ENVIRONMENT_SETTINGS = (
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_KEY_PREFIX",
     "RENEWAL_WINDOW_DAYS",
+    "QUESTIONS_RETENTION_MONTHS",
     "TESTING",
     "FLASK_RUN_HOST",
     "FLASK_RUN_PORT",
@@ -270,6 +271,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_KEY_PREFIX": str(values.get("RATELIMIT_KEY_PREFIX") or "elearning"),
         "RENEWAL_WINDOW_DAYS": _int_setting(values, "RENEWAL_WINDOW_DAYS", 60, minimum=1),
+        "QUESTIONS_RETENTION_MONTHS": _int_setting(values, "QUESTIONS_RETENTION_MONTHS", 24, minimum=1),
     }
     # Explicit overrides of other Flask settings (tests) pass through unchanged.
     for key, value in (overrides or {}).items():

@@ -16,7 +16,16 @@ import sqlalchemy as sa
 from hypothesis import strategies as st
 
 from elearning.extensions import db
-from elearning.models import Certificate, Membership, ModuleVersion, Quiz, QuizAttempt, TeamMembership, Track
+from elearning.models import (
+    Certificate,
+    Membership,
+    ModuleQuestion,
+    ModuleVersion,
+    Quiz,
+    QuizAttempt,
+    TeamMembership,
+    Track,
+)
 from elearning.roles import ORGANIZATION_ROLES, Role
 from elearning.services.errors import Conflict, Invalid
 from tests.conftest import NOW, TODAY
@@ -209,6 +218,19 @@ def build_generated_world(spec: WorldSpec, quiz: Quiz, track: Track) -> None:
             open_pairs.add((team.id, person.id))
     module_id = db.session.scalar(sa.select(ModuleVersion.module_id).where(ModuleVersion.id == quiz.module_version_id))
     for owner in spec.attempts:
+        # The owner of an attempt also asked a question, in the organization they first belonged to (the one a
+        # question keeps when its asker moves).
+        asker = spec.people[owner]
+        db.session.add(
+            ModuleQuestion(
+                person_id=people[owner].id,
+                organization_id=orgs[asker.organization].id if asker.roles & ORGANIZATION_ROLES else None,
+                module_id=module_id,
+                section_slug="section",
+                body="?",
+                asked_at=NOW,
+            )
+        )
         db.session.add(
             QuizAttempt(
                 person_id=people[owner].id,

@@ -36,7 +36,7 @@ PUBLISHED = {
 def test_demo_twice_changes_nothing_the_second_time(runner: FlaskCliRunner, dump: Callable[[], Any]) -> None:
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert first.output.startswith("demo: created 12 organizations, 3 teams, ")
+    assert first.output.startswith("demo: created 12 organizations, 4 teams, ")
     for email in PUBLISHED:
         assert email in first.output
     assert DEMO_PASSWORD in first.output
@@ -242,3 +242,27 @@ def test_demo_coverage_shows_every_kind_of_figure(app: Flask, runner: FlaskCliRu
         assert renewal.renews_id == first.id and renewal.valid_from == first.expires_on > TODAY
         (revoked,) = pivot_certificates("sylvain.boucher@example.org")
         assert cycles.status_on(revoked, TODAY) == cycles.CertificateStatus.REVOKED
+
+
+def test_demo_organization_view_and_directory_have_something_to_show(app: Flask, runner: FlaskCliRunner) -> None:
+    """coord.spvq's ``/org`` flags a team without a pivot, a pivot in no team (expired), and the directory shows a
+    pivot's phone by choice and leaves out a phone entered but not shown (journey 3, the directory)."""
+    from elearning.services.people import directory
+    from elearning.services.people.viewers import load_viewer
+    from elearning.services.reports.organization_view import organization_view
+
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.test_request_context():
+        viewer = load_viewer(get_person("coord.spvq@example.org").id, TODAY)
+        view = organization_view(viewer, None, "fr")
+        assert view.organization.code == "SPVQ" and view.can_manage
+        assert [team.name for team in view.teams_without_pivot] == ["Patrouille Est"]
+        (alone,) = view.pivots_without_team
+        assert alone.standing.full_name == "Stéphane Ménard" and alone.standing.status == "expired"
+        assert view.overdue_members
+        listing = directory.directory(viewer, TODAY, language="fr")
+        pivots = {pivot.name: pivot for org in listing.organizations for pivot in org.pivots}
+        assert pivots["Patrice Pivot"].phone == "418 641-6411 poste 2210"
+        assert pivots["Pascale Pivot"].phone is None
+        assert "Stéphane Ménard" in pivots and "William Intervenant" not in pivots

@@ -49,6 +49,15 @@ MATRIX: list[Row] = [
     R("/account",                  "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
     R("/account/password",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
     R("/account/language",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
+    # The work phone and whether the directory shows it: an empty POST lacks the phone field (400).
+    R("/account/directory",        "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
+    # The partner directory: everyone signed in; an unknown organization filter is 400.
+    R("/directory",                "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
+    R("/directory",                "GET",  "/directory?q=pivot&org={org_b}",
+                                                                         302, 200, 200, 200, 200, 200, 200, 200,
+      variant="a search"),
+    R("/directory",                "GET",  "/directory?org=NOPE",        302, 400, 400, 400, 400, 400, 400, 400,
+      variant="an unknown organization"),
     R("/modules",                  "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
     R("/modules/<slug>",           "GET",  "/modules/{module}",          302, 200, 200, 200, 200, 200, 200, 200),
     R("/modules/<slug>",           "GET",  "/modules/nope",              302, 404, 404, 404, 404, 404, 404, 404,
@@ -86,6 +95,63 @@ MATRIX: list[Row] = [
     R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_b}/extra-attempt",
                                                                          302, 404, 404, 404, 404, 400, 403, 400,
       variant="foreign"),
+    # Questions asked on modules: the inbox of pivots, coordinators and the Table (not Admin's). A question is
+    # private: whoever may not read it gets 404 (another team's pivot, another organization); whoever may read it
+    # but not answer (the asker, the Table) 403; an empty answer or hide reason is 400.
+    R("/team/inbox",               "GET",  None,                         302, 404, 200, 200, 200, 200, 200, 404),
+    R("/team/inbox/<int:question_id>/answer", "POST", "/team/inbox/{question}/answer",
+                                                                         302, 403, 400, 404, 400, 404, 403, 404),
+    R("/team/inbox/<int:question_id>/answer", "POST", "/team/inbox/{question_b}/answer",
+                                                                         302, 404, 404, 404, 404, 400, 403, 404,
+      variant="foreign"),
+    R("/team/inbox/<int:question_id>/answer", "POST", "/team/inbox/999999/answer",
+                                                                         302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    R("/team/inbox/<int:question_id>/hide", "POST", "/team/inbox/{question}/hide",
+                                                                         302, 403, 403, 404, 403, 404, 400, 404),
+    R("/team/inbox/answers/<int:answer_id>/hide", "POST", "/team/inbox/answers/{answer}/hide",
+                                                                         302, 403, 403, 404, 403, 404, 400, 404),
+    # The inbox's module changes: whoever has an inbox (not Admin) marks them as seen (back to the inbox).
+    R("/team/inbox/changes-seen",  "POST", None,                         302, 404, 302, 302, 302, 302, 302, 404),
+    # Anyone signed in may ask; an empty question is 400.
+    R("/modules/<slug>/<section_slug>/questions", "POST", "/modules/{module}/{section}/questions",
+                                                                         302, 400, 400, 400, 400, 400, 400, 400),
+    # The organization view: its coordinator (B's coordinator gets B's without ?org), the Table and Admin read
+    # any; only the coordinator and Admin manage (the Table: 403). An empty form is 400 (no member, no name, not
+    # confirmed); pivots and workers have no organization view (404), nor has a coordinator another's.
+    R("/org",                      "GET",  None,                         302, 404, 404, 404, 200, 200, 200, 200),
+    R("/org",                      "GET",  "/org?org={org_a}",           302, 404, 404, 404, 200, 404, 200, 200,
+      variant="one organization"),
+    R("/org",                      "GET",  "/org?org=NOPE",              302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    R("/org.csv",                  "GET",  "/org.csv?org={org_a}",       302, 404, 404, 404, 200, 404, 200, 200),
+    R("/org.xlsx",                 "GET",  "/org.xlsx?org={org_b}",      302, 404, 404, 404, 404, 200, 200, 200),
+    R("/org/pivots",               "POST", "/org/pivots?org={org_a}",    302, 404, 404, 404, 400, 404, 403, 400),
+    R("/org/pivots/<int:person_id>/withdraw", "GET", "/org/pivots/{pivot_a}/withdraw?org={org_a}",
+                                                                         302, 404, 404, 404, 200, 404, 403, 200),
+    R("/org/pivots/<int:person_id>/withdraw", "GET", "/org/pivots/{member_a}/withdraw?org={org_a}",
+                                                                         302, 404, 404, 404, 404, 404, 403, 404,
+      variant="not a pivot"),
+    R("/org/pivots/<int:person_id>/withdraw", "POST", "/org/pivots/{pivot_a}/withdraw?org={org_a}",
+                                                                         302, 404, 404, 404, 400, 404, 403, 400),
+    R("/org/teams",                "POST", "/org/teams?org={org_a}",     302, 404, 404, 404, 400, 404, 403, 400),
+    R("/org/teams/<int:team_id>",  "GET",  "/org/teams/{team_a}",        302, 404, 404, 404, 200, 404, 200, 200),
+    R("/org/teams/<int:team_id>",  "GET",  "/org/teams/{team_b}",        302, 404, 404, 404, 404, 200, 200, 200,
+      variant="foreign"),
+    R("/org/teams/<int:team_id>",  "GET",  "/org/teams/999999",          302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    R("/org/teams/<int:team_id>/rename", "POST", "/org/teams/{team_a}/rename",
+                                                                         302, 404, 404, 404, 400, 404, 403, 400),
+    R("/org/teams/<int:team_id>/pivots", "POST", "/org/teams/{team_a}/pivots",
+                                                                         302, 404, 404, 404, 400, 404, 403, 400),
+    R("/org/teams/<int:team_id>/members", "POST", "/org/teams/{team_b}/members",
+                                                                         302, 404, 404, 404, 404, 400, 403, 400),
+    R("/org/teams/<int:team_id>/remove", "POST", "/org/teams/{team_a}/remove",
+                                                                         302, 404, 404, 404, 400, 404, 403, 400),
+    R("/org/teams/<int:team_id>/archive", "GET", "/org/teams/{team_a}/archive",
+                                                                         302, 404, 404, 404, 200, 404, 403, 200),
+    R("/org/teams/<int:team_id>/archive", "POST", "/org/teams/{team_a}/archive",
+                                                                         302, 404, 404, 404, 400, 404, 403, 400),
     # The coverage report: the Table and Admin; an organization's drill-down: its coordinator too. The people's
     # records are private: everyone else gets 404.
     R("/reports/coverage",         "GET",  None,                         302, 404, 404, 404, 404, 404, 200, 200),
@@ -155,6 +221,7 @@ def world_values(world: World) -> dict[str, object]:
         "team_b": world.team_b,
         "member_a": world.people["worker"],
         "member_b": world.people["worker_b"],
+        "pivot_a": world.people["pivot"],
         "module": "mise-en-contexte",
         "section": "constats",
         "image": "reseau.png",
@@ -162,6 +229,9 @@ def world_values(world: World) -> dict[str, object]:
         "attempt": world.worker_attempt,
         "certificate": world.worker_certificate,
         "certificate_code": world.worker_certificate_code,
+        "question": world.worker_question,
+        "question_b": world.worker_b_question,
+        "answer": world.worker_answer,
     }
 
 

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from elearning import permissions as p
-from elearning.permissions import ANONYMOUS, SYSTEM, MemberRef, TeamRef, Viewer
+from elearning.permissions import ANONYMOUS, SYSTEM, MemberRef, QuestionRef, TeamRef, Viewer
 from elearning.services.people import accounts
 from elearning.services.people.viewers import load_viewer
 from tests.conftest import TODAY
@@ -90,8 +90,14 @@ def test_certificate_pdf(viewers: dict[str, Viewer], world: World) -> None:
 
 
 def test_questions(viewers: dict[str, Viewer], world: World) -> None:
-    asker = _member(world, "worker", world.org_a, world.team_a)
-    assert _answers(viewers, lambda v: p.can_view_question(v, asker)) == (N, Y, Y, N, Y, N, Y, N)
+    question = QuestionRef(world.people["worker"], world.org_a, frozenset({world.team_a}))
+    assert _answers(viewers, lambda v: p.can_view_question(v, question)) == (N, Y, Y, N, Y, N, Y, N)
+    assert _answers(viewers, lambda v: p.can_answer_question(v, question)) == (N, N, Y, N, Y, N, N, N)
+    assert _answers(viewers, p.can_hide_question) == (N, N, N, N, N, N, Y, N)
+    assert _answers(viewers, p.can_open_question_inbox) == (N, N, Y, Y, Y, Y, Y, N)
+    # Asked in organization B before moving to A's team: A's pivot does not see it, B's coordinator does.
+    moved = QuestionRef(world.people["worker"], world.org_b, frozenset())
+    assert _answers(viewers, lambda v: p.can_view_question(v, moved)) == (N, Y, N, N, N, Y, Y, N)
 
 
 def test_withdrawn_designation_removes_team_access(app: Flask, world: World, clock) -> None:

@@ -17,6 +17,7 @@ from elearning import permissions as p
 from elearning.extensions import db
 from elearning.models import (
     Certificate,
+    ModuleQuestion,
     Organization,
     Person,
     Quiz,
@@ -25,8 +26,9 @@ from elearning.models import (
     TeamMembership,
     Track,
 )
-from elearning.permissions import ANONYMOUS, MemberRef, TeamRef, Viewer
+from elearning.permissions import ANONYMOUS, MemberRef, QuestionRef, TeamRef, Viewer
 from elearning.permissions import scopes as s
+from elearning.services.learning.questions import question_ref
 from elearning.services.people.viewers import load_viewer, member_ref
 from tests.conftest import TODAY
 from tests.content.helpers import VALID
@@ -50,6 +52,12 @@ class Kind:
     inverse: bool = False
 
 
+def listed_in_directory(person: Viewer, _reader: MemberRef) -> bool:
+    """``is_listed_in_directory`` for any reader signed in (the scope's inverse reading asks it for readers who
+    are people). Every organization of these worlds is a member of the Table on the days asked."""
+    return p.is_listed_in_directory(person)
+
+
 KINDS = (
     Kind("person", Person, s.people_visible_to, p.can_view_member),
     Kind("person (extra attempt)", Person, s.extra_attempt_grantable_people, p.can_grant_extra_attempt),
@@ -59,6 +67,9 @@ KINDS = (
     Kind("certificate", Certificate, s.certificates_visible_to, p.can_download_certificate),
     Kind("person (pivot of the viewer)", Person, s.pivots_of, p.is_pivot_of, inverse=True),
     Kind("person (coordinator of the viewer)", Person, s.coordinators_of, p.is_coordinator_of, inverse=True),
+    Kind("person (in the directory)", Person, s.directory_pivots, listed_in_directory, inverse=True),
+    Kind("question", ModuleQuestion, s.questions_visible_to, p.can_view_question),
+    Kind("question (to answer)", ModuleQuestion, s.questions_answerable_by, p.can_answer_question),
 )
 
 
@@ -75,6 +86,9 @@ def refs_from_database(day: dt.date) -> dict[Any, dict[int, Any]]:
         },
         Certificate: {
             row.id: row.person_id for row in db.session.execute(sa.select(Certificate.id, Certificate.person_id))
+        },
+        ModuleQuestion: {
+            question.id: question_ref(question, day) for question in db.session.scalars(sa.select(ModuleQuestion))
         },
     }
 
@@ -97,6 +111,11 @@ def describe_object(kind: Kind, object_id: int, ref: Any) -> str:
     if isinstance(ref, MemberRef):
         owner = "" if kind.model is Person else f" of person {ref.person_id}"
         return f"{kind.name} {object_id}{owner} (organization {ref.organization_id}, teams {_ids_text(ref.team_ids)})"
+    if isinstance(ref, QuestionRef):
+        return (
+            f"{kind.name} {object_id} of person {ref.asker_id} (organization {ref.organization_id}, "
+            f"teams {_ids_text(ref.asker_team_ids)})"
+        )
     return f"{kind.name} {object_id} ({ref})"
 
 

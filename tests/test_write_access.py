@@ -24,8 +24,8 @@ from elearning.services.catalog.sync import sync_content
 from elearning.services.certification import revocation
 from elearning.services.certification.everyone import reconcile_everyone
 from elearning.services.errors import Forbidden, NotFound, ServiceError
-from elearning.services.learning import quizzes
-from elearning.services.people import accounts, organizations, teams
+from elearning.services.learning import questions, quizzes
+from elearning.services.people import accounts, designations, organizations, teams
 from elearning.services.people.viewers import load_viewer
 from tests.conftest import TODAY
 from tests.content.helpers import VALID
@@ -121,8 +121,52 @@ CASES = [
     Case(
         "create a team",
         lambda actor, world: teams.create_team(actor, _org(world), "Nouvelle équipe"),
-        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "table": NotFound},
+        # The Table reads every organization's view (it may know the team would exist): 403.
+        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
         "coordinator",
+    ),
+    # The organization view's forms (docs/organization.md): its coordinator or an Admin; the Table reads only.
+    Case(
+        "designate a pivot",
+        lambda actor, world: designations.designate(actor, _org(world), world.people["worker"]),
+        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
+        "coordinator",
+    ),
+    Case(
+        "withdraw a designation",
+        lambda actor, world: designations.withdraw(actor, _org(world), world.people["other_pivot"]),
+        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
+        "coordinator",
+    ),
+    Case(
+        "rename a team",
+        lambda actor, world: teams.rename_team(actor, _team(world, "team_a2"), "Équipe renommée"),
+        {"worker": Forbidden, "other_pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
+        "coordinator",
+    ),
+    Case(
+        "archive a team",
+        lambda actor, world: teams.archive_team(actor, _team(world, "team_a2")),
+        {"worker": Forbidden, "other_pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
+        "admin",
+    ),
+    Case(
+        "move a member to a team",
+        lambda actor, world: teams.move_to_team(actor, _team(world, "team_a2"), world.people["worker"]),
+        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
+        "coordinator",
+    ),
+    Case(
+        "name a team's pivot",
+        lambda actor, world: teams.name_team_pivot(actor, _team(world, "team_a"), world.people["other_pivot"]),
+        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
+        "coordinator",
+    ),
+    Case(
+        "remove from a team",
+        lambda actor, world: teams.leave_team(actor, _team(world, "team_a"), world.people["worker"]),
+        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "table": Forbidden},
+        "admin",
     ),
     Case(
         "add to a team",
@@ -149,6 +193,40 @@ CASES = [
         lambda actor, world: reconcile_everyone(actor),
         {"worker": Forbidden, "pivot": Forbidden, "coordinator": Forbidden},
         "admin",
+    ),
+    Case(
+        "ask a question",
+        lambda actor, world: questions.ask(actor, _ref(), "constats", "Une question"),
+        {"anonymous": Forbidden},
+        "worker",
+    ),
+    Case(
+        "answer a question",
+        lambda actor, world: questions.answer(actor, world.worker_question, "Une réponse"),
+        {
+            "anonymous": NotFound,
+            # a question is private even within the organization and the team: those who may not read it get 404
+            "worker_a2": NotFound,
+            "other_pivot": NotFound,
+            "other_coordinator": NotFound,
+            "pivot_b": NotFound,
+            "admin": NotFound,
+            "worker": Forbidden,  # the asker
+            "table": Forbidden,
+        },
+        "pivot",
+    ),
+    Case(
+        "hide a question",
+        lambda actor, world: questions.hide_question(actor, world.worker_question, "Identifie une jeune"),
+        {"worker": Forbidden, "pivot": Forbidden, "coordinator": Forbidden, "other_pivot": NotFound, "admin": NotFound},
+        "table",
+    ),
+    Case(
+        "hide an answer",
+        lambda actor, world: questions.hide_answer(actor, world.worker_answer, "Trop précis"),
+        {"worker": Forbidden, "pivot": Forbidden, "other_coordinator": NotFound, "admin": NotFound},
+        "table",
     ),
     Case(
         "submit another person's attempt",

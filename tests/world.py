@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from elearning import clock
 from elearning.extensions import db
 from elearning.models import Person
 from elearning.services.catalog import lookup
 from elearning.services.certification import issuing
-from elearning.services.learning import completion, progress, quizzes
+from elearning.services.learning import completion, progress, questions, quizzes
+from elearning.services.people.viewers import load_viewer
 from tests.content.helpers import VALID
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
 
@@ -39,6 +41,10 @@ class World:
     #: The certificate ``worker`` holds (core track), and its verification code.
     worker_certificate: int
     worker_certificate_code: str
+    #: A question ``worker`` asked on ``mise-en-contexte/constats``, answered by ``pivot``; and one of ``worker_b``.
+    worker_question: int
+    worker_answer: int
+    worker_b_question: int
     password: str = PASSWORD
 
     def email(self, role: str) -> str:
@@ -101,6 +107,10 @@ def build_world(app: Flask) -> World:
             completion.evaluate(worker, module)
         issued = issuing.issue_due(worker)
         assert [c.track_id for c in issued], "the world's worker should hold a certificate"
+        today = clock.today()
+        question = questions.ask(load_viewer(worker.id, today), ref, "constats", "Qui appeler la nuit ?")
+        reply = questions.answer(load_viewer(ids["pivot"], today), question.id, "Le pivot de garde.")
+        foreign = questions.ask(load_viewer(ids["worker_b"], today), ref, "constats", "Une question de B.")
         world = World(
             org_a=org_a.id,
             org_b=org_b.id,
@@ -114,6 +124,9 @@ def build_world(app: Flask) -> World:
             worker_attempt=attempt.id,
             worker_certificate=issued[0].id,
             worker_certificate_code=issued[0].code,
+            worker_question=question.id,
+            worker_answer=reply.id,
+            worker_b_question=foreign.id,
         )
         db.session.commit()
     return world

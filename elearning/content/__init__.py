@@ -18,7 +18,7 @@ from elearning.content.model import (
     SectionSource,
     TrackSource,
 )
-from elearning.content.render import render_inline, render_markdown
+from elearning.content.render import render_inline, render_markdown, render_message
 
 __all__ = [
     "CheckResult",
@@ -35,4 +35,5 @@ __all__ = [
     "check_content",
     "render_inline",
     "render_markdown",
+    "render_message",
 ]

@@ -206,6 +206,24 @@ def render_inline(text: str) -> str:
     ).strip()
 
 
+#: What a message (a learner's question, a pivot's answer) may hold: no heading, table, callout nor image.
+_MESSAGE_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
+
+
+def render_message(text: str) -> str:
+    """Render a message people write to each other (a question on a module, its answer): paragraphs, lists,
+    emphasis, code, quotes and links (``http``, ``https``, ``mailto`` or a path of this site), sanitized; raw HTML,
+    images and every other element are dropped."""
+    md, _ = _converter()
+    return _sanitize(
+        md.convert(text),
+        tags=_MESSAGE_TAGS,
+        attributes={"a": {"href", "title"}, "ol": {"start"}},
+        classes={},
+        url_relative=_app_paths_only,
+    ).strip()
+
+
 def find_references(text: str) -> tuple[Reference, ...]:
     """The Markdown links and images of a section's text, each with its line (raw HTML is left to the sanitizer)."""
     md, processor = _converter()

@@ -8,12 +8,13 @@ import sqlalchemy as sa
 
 from elearning import clock
 from elearning.demo import history as demo_history
+from elearning.demo import questions as demo_questions
 from elearning.demo.data import DEMO_PASSWORD, ORGANIZATIONS, PEOPLE, TEAMS, DemoPerson, DemoReport
 from elearning.extensions import db
 from elearning.models import Organization, Person, Team
 from elearning.permissions import SYSTEM
 from elearning.roles import Role, TeamRole
-from elearning.services.people import accounts, organizations, teams
+from elearning.services.people import accounts, directory, organizations, teams
 
 
 def load_demo() -> DemoReport:
@@ -60,6 +61,7 @@ def load_demo() -> DemoReport:
             report.created.append(f"person {person_spec.email}")
     for person, person_spec in created:
         demo_history.live(person, person_spec.history)
+    demo_questions.load_questions(report)
     return report
 
 
@@ -100,6 +102,8 @@ def _create_person(
             language=spec.language,
             start_on=joined,
         )
+    if spec.phone:
+        directory.set_contact(person, spec.phone, spec.phone_shown)
     for team_name, team_role in spec.teams:
         assert spec.org is not None
         teams.add_to_team(SYSTEM, team_by_name[(spec.org, team_name)], person, TeamRole(team_role), start_on=joined)

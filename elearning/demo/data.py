@@ -41,6 +41,9 @@ class DemoPerson:
     joined_days_ago: int = 400
     #: An organization the person belonged to before, as (code, days before today they left it).
     moved_from: tuple[str, int] | None = None
+    #: A work phone and whether the directory shows it (the person's choice on ``/account``).
+    phone: str = ""
+    phone_shown: bool = False
     #: What the person did, oldest first (needs the content: ``elearning content sync`` before the demo); the
     #: ``SetRoles`` steps change the roles and organization they were created with.
     history: tuple[Step, ...] = ()
@@ -226,6 +229,9 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
 
 TEAMS: tuple[DemoTeam, ...] = (
     DemoTeam("SPVQ", "Section jeunesse"),
+    # A team whose pivot is still to be named: the organization view flags it, its members' questions go to the
+    # coordinator.
+    DemoTeam("SPVQ", "Patrouille Est"),
     DemoTeam("CJQ", "Équipe de réadaptation"),
     DemoTeam("CJQ", "Équipe de protection"),
 )
@@ -242,6 +248,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "SPVQ",
         (("Section jeunesse", "pivot"),),
         can_sign_in=True,
+        phone="418 641-6411 poste 2210",
+        phone_shown=True,
         history=(Certify("formation-de-base", 120), Progress("intervenants-pivots", 20, sections_read=1)),
     ),
     DemoPerson(
@@ -251,6 +259,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "CJQ",
         (("Équipe de réadaptation", "pivot"),),
         can_sign_in=True,
+        # A number entered but not shown: the directory leaves it out.
+        phone="418 661-6951",
         joined_days_ago=1200,
         # Certified 23 months ago: the certificate expires soon and its renewal window is open.
         history=(Certify("certification-pivot", 700),),
@@ -410,6 +420,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "Chantal Fortin",
         ("pivot",),
         "PIPQ",
+        phone="418 641-0168",
+        phone_shown=True,
         history=(Certify("certification-pivot", 300),),
     ),
     DemoPerson("mathieu.gagne@example.org", "Mathieu Gagné", ("worker",), "PIPQ"),
@@ -439,6 +451,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
         ("pivot",),
         "CSCQ",
         language="en",
+        phone="418 688-8730 ext. 3105",
+        phone_shown=True,
         history=(Certify("certification-pivot", 60),),
     ),
     DemoPerson("olivier.paquette@example.org", "Olivier Paquette", ("pivot",), "TRAIC"),
@@ -507,6 +521,35 @@ PEOPLE: tuple[DemoPerson, ...] = (
         joined_days_ago=300,
         # A certified pivot: TRAiC meets its target.
         history=(Certify("certification-pivot", 200),),
+    ),
+    # The SPVQ organization view (journey 3): a pivot in no team whose certificate expired, a team without a
+    # pivot, and members who are overdue.
+    DemoPerson(
+        "stephane.menard@example.org",
+        "Stéphane Ménard",
+        ("pivot",),
+        "SPVQ",
+        joined_days_ago=1100,
+        # Certified 25 months ago and not renewed: the pivot certificate has expired; no team names him yet.
+        history=(Certify("certification-pivot", 760),),
+    ),
+    DemoPerson(
+        "gabriel.lemieux@example.org",
+        "Gabriel Lemieux",
+        ("worker",),
+        "SPVQ",
+        (("Patrouille Est", "member"),),
+        joined_days_ago=120,
+        history=(Progress("mise-en-contexte", 40, sections_read=2),),
+    ),
+    DemoPerson(
+        "emilie.fortier@example.org",
+        "Émilie Fortier",
+        ("worker",),
+        "SPVQ",
+        (("Patrouille Est", "member"),),
+        joined_days_ago=200,
+        history=(Certify("formation-de-base", 150),),
     ),
     DemoPerson(
         "kevin.roussel@example.org",

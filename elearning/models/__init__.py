@@ -18,6 +18,7 @@ from elearning.models.content import (
 from elearning.models.organizations import Organization, OrganizationTarget
 from elearning.models.people import CoordinatorGrant, GlobalGrant, Membership, Person, PivotDesignation
 from elearning.models.progress import Completion, SectionView
+from elearning.models.questions import ModuleQuestion, QuestionAnswer
 from elearning.models.sessions import WebSession
 from elearning.models.teams import Team, TeamMembership
 
@@ -33,12 +34,14 @@ __all__ = [
     "Membership",
     "Module",
     "ModuleImage",
+    "ModuleQuestion",
     "ModuleVersion",
     "Organization",
     "OrganizationTarget",
     "Person",
     "PivotDesignation",
     "Question",
+    "QuestionAnswer",
     "Quiz",
     "QuizAttempt",
     "Section",

@@ -38,6 +38,12 @@ class Person(UserMixin, Model):
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     #: Replaced whenever a fact about the person changes (see :mod:`elearning.services.revisions`).
     facts_revision: Mapped[int] = mapped_column(sa.BigInteger, default=new_facts_revision, server_default="0")
+    #: A work telephone number, shown in the directory only while ``phone_in_directory`` is set (the person's
+    #: choice on ``/account``; off by default).
+    work_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    phone_in_directory: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    #: When the person last looked at the module changes listed in their team inbox (None: never).
+    changes_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"

@@ -63,6 +63,16 @@ class TeamRef:
     organization_id: int
 
 
+@dataclass(frozen=True)
+class QuestionRef:
+    """A question asked on a module, as access rules see it: its asker, the organization the asker belonged to
+    when asking (None: nobody's organization), and the asker's teams of that organization today."""
+
+    asker_id: int
+    organization_id: int | None
+    asker_team_ids: frozenset[int] = field(default_factory=frozenset)
+
+
 def refusal_status(viewer: Viewer, organization_id: int | None, *, may_see: bool = False) -> int:
     """The status of a refusal: 403 when the viewer may know the object exists (``may_see``, or it belongs to
     the viewer's own organization), 404 otherwise (another organization's object: its existence is private)."""
@@ -81,6 +91,14 @@ def can_use_learning(viewer: Viewer) -> bool:
 
 def can_view_directory(viewer: Viewer) -> bool:
     return viewer.is_authenticated
+
+
+def is_listed_in_directory(person: Viewer, *, organization_in_table: bool = True) -> bool:
+    """Whether the directory lists ``person`` (their viewer, loaded for the day) to whoever may open it: a
+    designated pivot of the organization they belong to (a deactivated account holds no role), while that
+    organization is a member of the Table. The directory shows nobody else: no worker, coordinator or Admin
+    as such."""
+    return Role.PIVOT in person.roles and organization_in_table
 
 
 def can_download_certificate(viewer: Viewer, holder_id: int) -> bool:
@@ -184,11 +202,28 @@ def can_administer(viewer: Viewer) -> bool:
 # -- questions asked on modules ------------------------------------------------------------------------
 
 
-def can_view_question(viewer: Viewer, asker: MemberRef) -> bool:
-    """Own questions; a pivot: their teams'; a coordinator: their organization's; the Table: all."""
+def can_view_question(viewer: Viewer, question: QuestionRef) -> bool:
+    """Own questions; a pivot: their teams'; a coordinator: their organization's; the Table: all (Admin: none)."""
     return (
-        viewer.person_id == asker.person_id
-        or bool(asker.team_ids & viewer.pivot_team_ids)
-        or viewer.coordinates(asker.organization_id)
+        viewer.person_id == question.asker_id
+        or bool(question.asker_team_ids & viewer.pivot_team_ids)
+        or viewer.coordinates(question.organization_id)
         or viewer.is_table
     )
+
+
+def can_answer_question(viewer: Viewer, question: QuestionRef) -> bool:
+    """A pivot of one of the asker's teams, or a coordinator of the question's organization; never the asker."""
+    return viewer.person_id != question.asker_id and (
+        bool(question.asker_team_ids & viewer.pivot_team_ids) or viewer.coordinates(question.organization_id)
+    )
+
+
+def can_open_question_inbox(viewer: Viewer) -> bool:
+    """The questions inbox (``/team/inbox``): pivots, coordinators and the Table."""
+    return bool(viewer.pivot_team_ids) or bool(viewer.coordinated_organization_ids) or viewer.is_table
+
+
+def can_hide_question(viewer: Viewer) -> bool:
+    """Hide a question or an answer (with a reason): the Table."""
+    return viewer.is_table

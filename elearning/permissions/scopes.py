@@ -29,11 +29,12 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.models import (
     Certificate,
     CoordinatorGrant,
     Membership,
+    ModuleQuestion,
     Organization,
     Person,
     PivotDesignation,
@@ -48,10 +49,13 @@ __all__ = [
     "attempts_visible_to",
     "certificates_visible_to",
     "coordinators_of",
+    "directory_pivots",
     "extra_attempt_grantable_people",
     "organizations_visible_to",
     "people_visible_to",
     "pivots_of",
+    "questions_answerable_by",
+    "questions_visible_to",
     "teams_visible_to",
 ]
 
@@ -190,6 +194,53 @@ def coordinators_of(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
     return sa.and_(Person.id.in_(coordinators), Person.id != viewer.person_id, active_on(day))
 
 
+def table_members_on(day: dt.date, organization: type[Organization] = Organization) -> sa.ColumnElement[bool]:
+    """On :class:`Organization` (or an alias of it): the organization was a member of the Table on ``day``
+    (joined by then, not yet left)."""
+    return sa.and_(organization.joined_on <= day, sa.or_(organization.left_on.is_(None), organization.left_on > day))
+
+
+#: The aliases :func:`directory_pivots`'s subquery reads (made once, as :func:`_followed`'s).
+_DIRECTORY_DESIGNATION = orm.aliased(PivotDesignation)
+_DIRECTORY_MEMBERSHIP = orm.aliased(Membership)
+_DIRECTORY_ORGANIZATION = orm.aliased(Organization)
+
+
+def directory_pivots(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`Person`: the people the directory lists on ``day`` to a viewer who may open it
+    (``can_view_directory``, then ``is_listed_in_directory`` of each person): the same people for everyone
+    signed in, nobody for anonymous visitors.
+
+    A person is listed when, on the day, they belong to an organization and hold a pivot designation in it
+    (as ``load_viewer`` reads the pivot role), the organization is a member of the Table
+    (:func:`table_members_on`), and their account is not deactivated. Which organization lists them is read by
+    the directory's own select (the person's membership holding on the day).
+    """
+    if not permissions.can_view_directory(viewer):
+        return sa.false()
+    designation = _DIRECTORY_DESIGNATION
+    membership = _DIRECTORY_MEMBERSHIP
+    organization = _DIRECTORY_ORGANIZATION
+    pivots = (
+        sa.select(designation.person_id)
+        .join(
+            membership,
+            sa.and_(
+                membership.person_id == designation.person_id,
+                membership.organization_id == designation.organization_id,
+            ),
+        )
+        .join(organization, organization.id == designation.organization_id)
+        .where(
+            designation.holds_on(day),
+            membership.holds_on(day),
+            table_members_on(day, organization),
+        )
+        .correlate(None)
+    )
+    return sa.and_(Person.id.in_(pivots), active_on(day))
+
+
 # -- teams and organizations ---------------------------------------------------------------------------
 
 
@@ -246,3 +297,53 @@ def certificates_visible_to(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bo
     if viewer.person_id is None:
         return sa.false()
     return Certificate.person_id == viewer.person_id
+
+
+# -- questions asked on modules ------------------------------------------------------------------------
+
+_ASKER_TEAM_MEMBERSHIP = orm.aliased(TeamMembership)
+_ASKER_TEAM = orm.aliased(Team)
+
+
+def questions_visible_to(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`ModuleQuestion`: the questions the viewer may read (``can_view_question``).
+
+    Their own; a pivot: the questions of the members of their pivot teams on ``day``, asked in the team's
+    organization (a member who moved on does not bring their old organization's questions to their new team);
+    a coordinator: every question asked in the organizations they coordinate; the Table: all. Admin sees none
+    (PRODUCT.md: questions are between a learner and their pivots).
+    """
+    if viewer.is_table:
+        return sa.true()
+    conditions = _followed_questions(viewer, day)
+    if viewer.person_id is not None:
+        conditions.insert(0, ModuleQuestion.person_id == viewer.person_id)
+    return _any(conditions)
+
+
+def questions_answerable_by(viewer: Viewer, day: dt.date) -> sa.ColumnElement[bool]:
+    """On :class:`ModuleQuestion`: the questions the viewer may answer (``can_answer_question``): those of the
+    members of their pivot teams, and every question of the organizations they coordinate, never their own."""
+    condition = _any(_followed_questions(viewer, day))
+    if viewer.person_id is None:
+        return condition
+    return sa.and_(ModuleQuestion.person_id != viewer.person_id, condition)
+
+
+def _followed_questions(viewer: Viewer, day: dt.date) -> list[sa.ColumnElement[bool]]:
+    """Conditions on :class:`ModuleQuestion`: asked by a member of one of the viewer's pivot teams, in the
+    team's organization; or asked in an organization the viewer coordinates."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if viewer.pivot_team_ids:
+        membership, team = _ASKER_TEAM_MEMBERSHIP, _ASKER_TEAM
+        conditions.append(
+            sa.tuple_(ModuleQuestion.person_id, ModuleQuestion.organization_id).in_(
+                sa.select(membership.person_id, team.organization_id)
+                .join(team, team.id == membership.team_id)
+                .where(membership.team_id.in_(sorted(viewer.pivot_team_ids)), membership.holds_on(day))
+                .correlate(None)
+            )
+        )
+    if viewer.coordinated_organization_ids:
+        conditions.append(ModuleQuestion.organization_id.in_(sorted(viewer.coordinated_organization_ids)))
+    return conditions

@@ -36,6 +36,7 @@ QUIZ_FORM = "form.quiz"
 LOGOUT_FORM = 'form[action$="/logout"]'
 PASSWORD_FORM = 'form[action$="/account/password"]'
 LANGUAGE_FORM = 'form[action$="/account/language"]'
+CONTACT_FORM = 'form[action$="/account/directory"]'
 REVOKE_FORM = 'form[action$="/revoke"]'
 
 
@@ -96,6 +97,13 @@ def sign_in_then_out(page: Page) -> None:
 def submit_empty_password_change(page: Page) -> None:
     """The account page showing the password form's errors."""
     submit(page, page.locator(PASSWORD_FORM).locator('button[type="submit"]'))
+
+
+def submit_malformed_phone(page: Page) -> None:
+    """The account page showing the directory contact form's error (a phone number too short; nothing saved)."""
+    form = page.locator(CONTACT_FORM)
+    form.locator('input[name="work_phone"]').fill("12")
+    submit(page, form.locator('button[type="submit"]'))
 
 
 def save_language(page: Page) -> None:

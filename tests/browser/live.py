@@ -143,6 +143,10 @@ FACTS_SQL = {
     "attempt": "SELECT a.id FROM quiz_attempts a JOIN people p ON p.id = a.person_id "
     "JOIN modules m ON m.id = a.module_id "
     "WHERE p.email = 'worker.cjq@example.org' AND m.slug = 'mise-en-contexte' ORDER BY a.id LIMIT 1",
+    # SPVQ's team without a pivot, and its pivot in no team (the organization view's flags).
+    "team_without_pivot": "SELECT t.id FROM teams t JOIN organizations o ON o.id = t.organization_id "
+    "WHERE o.code = 'SPVQ' AND t.name = 'Patrouille Est'",
+    "pivot_without_team": "SELECT id FROM people WHERE email = 'stephane.menard@example.org'",
     # marc.gagnon has no attempts left (pivot.spvq can grant one).
     "member_locked": "SELECT id FROM people WHERE email = 'marc.gagnon@example.org'",
     # worker.cjq (pivot.cjq's team): attempts, sections read, a certificate.

@@ -56,6 +56,7 @@ PAGES: list[Page] = [
     Page("account",              "/account", "pivot", screenshot=True),
     Page("account-error",        "/account", "worker", setup=actions.submit_empty_password_change, status=400),
     Page("account-saved",        "/account", "worker", setup=actions.save_language),
+    Page("account-phone-error",  "/account", "worker", setup=actions.submit_malformed_phone, status=400),
     Page("dashboard-renewing",   "/",        "renewing_pivot"),
     Page("dashboard-certified",  "/",        "learner"),
     Page("catalog",              "/modules", "worker", screenshot=True),
@@ -101,6 +102,15 @@ PAGES: list[Page] = [
     # The Table picks an organization, then one of its teams.
     Page("team-table",           "/team?org=CJQ", "table", rules=("/team",)),
     Page("member",               "/team/members/{member_locked}", "pivot", rules=("/team/members/<int:person_id>",)),
+    # The questions inbox: the pivot's teams' questions (the one journey 2 answered among them), unanswered first.
+    Page("inbox",                "/team/inbox", "pivot"),
+    # The coordinator: every question of the organization, the one of a team without a pivot marked.
+    Page("inbox-coordinator",    "/team/inbox", "coordinator", rules=("/team/inbox",)),
+    # The Table: every organization's questions, with the forms that hide a question or an answer.
+    Page("inbox-table",          "/team/inbox", "table", rules=("/team/inbox",)),
+    # A section with the worker's question and the pivot's answer (asked and answered by journey 2's questions).
+    Page("section-with-question", "/modules/intervenants-pivots/roles-mandats", "worker",
+         rules=("/modules/<slug>/<section_slug>",)),
     # Opened from a filtered matrix: every attempt, sections read by version, a certificate, the way back.
     Page("member-certified",     "/team/members/{member_certified}?sort=progress", "renewing_pivot",
          rules=("/team/members/<int:person_id>",)),
@@ -121,6 +131,20 @@ PAGES: list[Page] = [
     # A malformed date: the form again as typed, the message beside the field.
     Page("certificate-register-refused-filter", "/reports/certificates?issued_from=2026-13-01", "admin", status=400,
          rules=("/reports/certificates",)),
+    # The coordinator's organization view: a team without a pivot, a pivot in no team whose certificate expired,
+    # members overdue; then a team's page with its forms, and the two confirmation steps.
+    Page("org",                  "/org", "coordinator", screenshot=True),
+    Page("org-table",            "/org?org=CJQ", "table", rules=("/org",)),
+    Page("org-team",             "/org/teams/{team_without_pivot}", "coordinator", rules=("/org/teams/<int:team_id>",)),
+    Page("org-withdraw",         "/org/pivots/{pivot_without_team}/withdraw", "coordinator",
+         rules=("/org/pivots/<int:person_id>/withdraw",)),
+    Page("org-archive",          "/org/teams/{team_without_pivot}/archive", "coordinator",
+         rules=("/org/teams/<int:team_id>/archive",)),
+    # The partner directory: every member organization, its mandate and its pivots (the demo's); a search by team
+    # name; an unknown organization filter (the form again, the message beside the field).
+    Page("directory",            "/directory", "worker", screenshot=True),
+    Page("directory-search",     "/directory?q=jeunesse", "pivot", rules=("/directory",)),
+    Page("directory-refused-filter", "/directory?org=NOPE", "worker", status=400, rules=("/directory",)),
     Page("not-found",            "/cette-page-n-existe-pas", "worker", status=404, rules=()),
     Page("not-found-visitor",    "/cette-page-n-existe-pas", status=404, rules=()),
     # A pivot opening the certificate of a member of her organization: the real 403 page.
@@ -141,6 +165,8 @@ NOT_PAGES: dict[str, str] = {
     "/reports/coverage.pdf": "the coverage report as a PDF (text checked by tests/test_coverage_pdf.py)",
     "/reports/coverage/<org_code>.csv": "a CSV download of an organization's people (tests/test_coverage_report.py)",
     "/reports/coverage/<org_code>.xlsx": "an XLSX download of an organization's people (tests/test_coverage_report.py)",
+    "/org.csv": "a CSV download of the organization view (rows checked against the page by tests/test_org_view.py)",
+    "/org.xlsx": "an XLSX download of the organization view (checked like the CSV by tests/test_org_view.py)",
     "/reports/certificates.csv": "a CSV download of the register (rows checked against the page by "
     "tests/test_certificate_register.py)",
     "/reports/certificates.xlsx": "an XLSX download of the register (checked like the CSV by "

@@ -254,3 +254,36 @@ def test_journey_4_the_table_reads_the_coverage_report_on_a_past_date_drills_dow
     text = "\n".join(page_.extract_text() for page_ in PdfReader(path).pages)
     assert "Certified pivot coverage" in text
     assert "SPVQ" in text
+
+
+def test_journey_3_a_coordinator_sees_teams_and_pivots_designates_a_pivot_and_sees_the_coverage(
+    browsing: Browsing,
+) -> None:
+    page = browsing.new_page("coordinator")
+    page.goto(browsing.server.url("/", "en"))
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My organization", exact=True).click()
+    assert heading(page).startswith("Québec City Police Service")
+    coverage = page.locator("#coverage-title + dl")
+    designated_before = int(coverage.locator("dt:has-text('Designated pivots') + dd").inner_text())
+    assert "/ 3" in coverage.locator("dt:has-text('Coverage') + dd").inner_text()
+    attention = page.locator("section[aria-labelledby='attention-title']").inner_text()
+    assert "Patrouille Est" in attention and "Stéphane Ménard" in attention  # no pivot / no team
+    pivots = page.locator("#pivots + ul .card-title").all_inner_texts()
+    assert "Stéphane Ménard" in pivots and "Julie Roy" in pivots
+
+    page.get_by_label("Member", exact=True).select_option(label="Gabriel Lemieux")
+    submit(page, page.get_by_role("button", name="Designate", exact=True))
+    assert page.get_by_role("status").first.inner_text().startswith("Gabriel Lemieux is now a pivot of SPVQ")
+    designated = int(page.locator("#coverage-title + dl dt:has-text('Designated pivots') + dd").inner_text())
+    assert designated == designated_before + 1  # counted the same day
+
+    submit(page, page.locator("#teams + ul").get_by_role("link", name="Patrouille Est"))
+    assert heading(page).startswith("Patrouille Est")
+    page.get_by_label("Designated pivot", exact=True).select_option(label="Gabriel Lemieux")
+    submit(page, page.get_by_role("button", name="Name as pivot"))
+    assert page.get_by_role("status").first.inner_text().startswith("Gabriel Lemieux is now a pivot of the team")
+    assert "Gabriel Lemieux" in page.locator("#team-pivots + ul").inner_text()
+
+    submit(page, page.get_by_role("link", name="Back to Québec City Police Service"))
+    attention = page.locator("section[aria-labelledby='attention-title']").inner_text()
+    assert "Patrouille Est" not in attention  # the team has its pivot now

@@ -56,6 +56,7 @@ from elearning.services.certification.codes import CODE_ALPHABET, CODE_LENGTH
 from elearning.services.errors import Invalid
 from elearning.services.learning import cycles
 from elearning.services.reports.members import OrganizationRef
+from elearning.services.search import contains_folded
 
 PAGE_SIZE = 50
 #: The query parameters of the register, in the order a URL names them (``after``: the page's keyset).
@@ -326,27 +327,6 @@ def certificates_in_register(viewer: Viewer, day: dt.date) -> sa.ColumnElement[b
 # -- reading -------------------------------------------------------------------------------------------
 
 
-def _glob_char(char: str) -> str:
-    if char in "*?[":
-        return f"[{char}]"
-    upper = char.upper()
-    if not char.isascii() and len(upper) == 1 and upper != char:
-        return f"[{char}{upper}]"
-    return char
-
-
-def _contains_folded(column: Any, text: str) -> sa.ColumnElement[bool]:
-    """``column`` contains ``text`` whatever the case of either. PostgreSQL's ``lower()`` folds every letter;
-    SQLite's folds ASCII only, so there the other letters of ``text`` match in either case through a ``GLOB``
-    pattern (``émond`` is ``*[éÉ]mond*``; ``GLOB`` knows no escape character: ``*``, ``?`` and ``[`` are written
-    as classes)."""
-    folded = text.lower()
-    if db.session.get_bind().dialect.name == "sqlite":
-        pattern = "*" + "".join(_glob_char(char) for char in folded) + "*"
-        return sa.func.lower(column).op("GLOB")(pattern)
-    return sa.func.lower(column).contains(folded, autoescape=True)
-
-
 @dataclass(frozen=True)
 class _Resolved:
     """The filters' organization and track as ids (None: not filtered)."""
@@ -470,7 +450,7 @@ def _statement(viewer: Viewer, filters: Filters, resolved: _Resolved, day: dt.da
     )
     conditions: list[sa.ColumnElement[bool]] = [certificates_in_register(viewer, day)]
     if filters.name:
-        conditions.append(_contains_folded(Certificate.holder_name, filters.name))
+        conditions.append(contains_folded(Certificate.holder_name, filters.name))
     if filters.code:
         conditions.append(Certificate.code.contains(filters.code, autoescape=True))
     if resolved.organization_id is not None:

@@ -231,7 +231,7 @@ def days_table(moments: Sequence[Moment]) -> Any:
     return sa.union_all(*selects).cte("days")
 
 
-def _tracks_for(role: str) -> sa.Select[int]:
+def track_ids_for(role: str) -> sa.Select[int]:
     """Ids of the tracks assigned to ``role`` (the pivot's certification, the workers' core training)."""
     assigned = sa.literal(",") + Track.assigned_to + sa.literal(",")
     return sa.select(Track.id).where(assigned.like(f"%,{role},%"))
@@ -262,7 +262,7 @@ def _standing(days: Any, track_role: str, people: Any) -> sa.Select[Any]:
             Certificate,
             sa.and_(
                 Certificate.person_id == people.c.person_id,
-                Certificate.track_id.in_(_tracks_for(track_role)),
+                Certificate.track_id.in_(track_ids_for(track_role)),
                 Certificate.issued_on <= days.c.facts_day,
             ),
         )

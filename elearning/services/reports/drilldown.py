@@ -70,7 +70,9 @@ def status_of(valid: int, valid_until: Any, last_expiry: Any, horizon: Any, day:
     return PivotStatus.NOT_CERTIFIED
 
 
-def _people(standing: Any, day: dt.date) -> tuple[PersonStanding, ...]:
+def people_of(standing: Any, day: dt.date) -> tuple[PersonStanding, ...]:
+    """The people of a standing (:func:`~elearning.services.reports.coverage.pivot_standing` or
+    :func:`~elearning.services.reports.coverage.core_standing`) with their certificate on ``day``, by name."""
     query = (
         sa.select(
             Person.id,
@@ -146,8 +148,8 @@ def organization_detail(
     moments = (*trend, moment)
     found = kept("coverage", (moments, organization.id), lambda: coverage.compute(moments, organization.id))
     figures = found[day]
-    pivots = _people(coverage.pivot_standing(days, organization.id), day)
-    members = _people(coverage.core_standing(days, organization.id), day)
+    pivots = people_of(coverage.pivot_standing(days, organization.id), day)
+    members = people_of(coverage.core_standing(days, organization.id), day)
     detail = OrganizationDetail(
         organization_id=organization.id,
         code=organization.code,

@@ -381,6 +381,12 @@ def _members(viewer: Viewer, team_ids: list[int], day: dt.date) -> list[tuple[in
     return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
+def members_of(viewer: Viewer, team_ids: Sequence[int], day: dt.date) -> list[tuple[int, int, str, str, str]]:
+    """The matrix's members of these teams on ``day`` that the viewer may see, as :func:`_members` reads them:
+    what other reports count the matrix's people by (the inbox's module changes)."""
+    return _members(viewer, list(team_ids), day)
+
+
 @functools.lru_cache(maxsize=256)
 def _members_statement(
     viewer: Viewer, team_ids: tuple[int, ...], day: dt.date, _day_starts: dt.datetime
@@ -520,6 +526,30 @@ def _standing(
     return result
 
 
+def standings_of(
+    person_ids: list[int],
+    day: dt.date,
+    infos: Mapping[int, lookup.ModuleInfo],
+    tracks: Mapping[int, TrackEntry],
+    window: dt.timedelta,
+) -> Mapping[int, Standing]:
+    """The people's standings on ``day`` (cells of the modules of their assigned tracks, and their tracks), kept
+    per process under their revisions: the team matrix's and the organization view's one reading."""
+    key = (day, window, cache.current_token(), tuple(tracks.values()))
+    return revisions.memo_many(
+        "team standing", person_ids, key, lambda ids: _standing(ids, list(infos.values()), tracks, day, window)
+    )
+
+
+def track_infos() -> tuple[dict[int, TrackEntry], dict[int, lookup.ModuleInfo]]:
+    """The active tracks by id and the modules in them (track order), as the matrix shows them."""
+    catalog = cache.catalog()
+    tracks = {entry.id: entry for entry in catalog.tracks}
+    in_tracks = {module_id for track_id in tracks for module_id in catalog.track_modules.get(track_id, ())}
+    infos = lookup.module_infos(ref for ref in lookup.modules_in_track_order() if ref.module.id in in_tracks)
+    return tracks, dict(infos)
+
+
 def require_team_page(viewer: Viewer) -> None:
     """:class:`NotFound` unless the viewer has a team page at all: asked before the filters are read, so that
     someone without one learns nothing from a malformed filter (a 404, never a 400)."""
@@ -578,13 +608,7 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
 
     members = _members(viewer, [team.id for team, _organization in shown], day)
     window = cycles.renewal_window()
-    key = (day, window, cache.current_token(), tuple(tracks.values()))
-    standing = revisions.memo_many(
-        "team standing",
-        sorted({member[1] for member in members}),
-        key,
-        lambda person_ids: _standing(person_ids, list(all_infos.values()), tracks, day, window),
-    )
+    standing = standings_of(sorted({member[1] for member in members}), day, all_infos, tracks, window)
     used = {module_id for item in standing.values() for module_id in item.cells}
     columns = tuple(
         info

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectChoice, StringField
+from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from elearning.security.passwords import MAX_PASSWORD_LENGTH
+from elearning.services.people.directory import PHONE_MAX
 
 
 class LoginForm(FlaskForm):
@@ -52,3 +53,19 @@ class LanguageForm(FlaskForm):
         choices=[SelectChoice("fr", "Français", {"lang": "fr"}), SelectChoice("en", "English", {"lang": "en"})],
         validators=[DataRequired(_l("Choose a language."))],
     )
+
+
+def _sent(form: FlaskForm, field: StringField) -> None:
+    """The field was sent (empty is fine): a form without it is not the account page's."""
+    if not field.raw_data:
+        raise ValidationError(_l("The form is incomplete. Reload the page and send it again."))
+
+
+class DirectoryContactForm(FlaskForm):
+    work_phone = StringField(
+        _l("Work phone"),
+        validators=[_sent],
+        description=_l("For example 418 555-0100 poste 12. Leave it empty to give none."),
+        render_kw={"autocomplete": "work tel", "type": "tel", "inputmode": "tel", "maxlength": PHONE_MAX},
+    )
+    phone_in_directory = BooleanField(_l("Show this number in the directory"))

@@ -13,8 +13,8 @@ from elearning.extensions import db
 from elearning.security import ratelimit
 from elearning.services import history
 from elearning.services.errors import ServiceError
-from elearning.services.people import auth
-from elearning.web.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from elearning.services.people import auth, directory
+from elearning.web.auth.forms import DirectoryContactForm, LanguageForm, LoginForm, PasswordChangeForm
 from elearning.web.auth.redirects import safe_next
 from elearning.web.layout import kept_page
 from elearning.web.visitors import (
@@ -73,10 +73,16 @@ def logout() -> Response:
 
 
 def _render_account(
-    password_form: PasswordChangeForm | None = None, language_form: LanguageForm | None = None, status: int = 200
+    password_form: PasswordChangeForm | None = None,
+    language_form: LanguageForm | None = None,
+    contact_form: DirectoryContactForm | None = None,
+    status: int = 200,
 ) -> tuple[str, int]:
     person = signed_in_person()
     language_form = language_form or LanguageForm(language=person.preferred_language)
+    contact_form = contact_form or DirectoryContactForm(
+        formdata=None, work_phone=person.work_phone, phone_in_directory=person.phone_in_directory
+    )
     organization, teams = history.affiliation_of(person.id, clock.today())
     return (
         render_template(
@@ -87,6 +93,7 @@ def _render_account(
             viewer=current_viewer(),
             password_form=password_form or PasswordChangeForm(),
             language_form=language_form,
+            contact_form=contact_form,
         ),
         status,
     )
@@ -131,3 +138,19 @@ def change_language() -> Response | tuple[str, int]:
     g.language = person.preferred_language
     flash(_("Your language has been saved."), "success")
     return redirect(url_for("auth.account"))
+
+
+@blueprint.post("/account/directory")
+@login_required
+def change_directory_contact() -> Response | tuple[str, int]:
+    form = DirectoryContactForm()
+    if form.validate_on_submit():
+        try:
+            directory.set_contact(signed_in_person(), form.work_phone.data, bool(form.phone_in_directory.data))
+        except ServiceError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "work_phone").errors.append(exc.message)
+        else:
+            flash(_("Your work phone and your choice for the directory have been saved."), "success")
+            return redirect(url_for("auth.account"))
+    return _render_account(contact_form=form, status=400)

@@ -1,6 +1,6 @@
 """Learning: the module reader and the quizzes (one blueprint, two view modules)."""
 
-from elearning.web.learn import quiz_views  # noqa: F401  (registers the quiz routes on the blueprint)
+from elearning.web.learn import question_views, quiz_views  # noqa: F401  (registers their routes on the blueprint)
 from elearning.web.learn.quiz_markup import choice_text, question_fieldsets
 from elearning.web.learn.views import blueprint
 

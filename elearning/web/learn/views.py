@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import login_required
+from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
 from elearning import clock
 from elearning.services.catalog import lookup
 from elearning.services.certification.settle import settle
-from elearning.services.learning import batch, cycles, progress
+from elearning.services.learning import batch, cycles, progress, questions
 from elearning.services.people import teams
 from elearning.web.security import allow_caching
 from elearning.web.visitors import current_viewer, signed_in_person
@@ -50,6 +51,12 @@ def module(slug: str) -> str:
 @blueprint.get("/modules/<slug>/<section_slug>")
 @login_required
 def section(slug: str, section_slug: str) -> str:
+    return section_page(slug, section_slug)
+
+
+def section_page(slug: str, section_slug: str, *, question_error: str | None = None, typed: str = "") -> str:
+    """A section, with the reader's own questions on it (their new answers read from now on) and the form to
+    ask one (``question_error`` and ``typed``: the form sent back with its error)."""
     person = signed_in_person()
     ref = lookup.find_module(slug)
     item = progress.for_learner(person.id, [ref])[ref.module.id]
@@ -61,6 +68,8 @@ def section(slug: str, section_slug: str) -> str:
         item.viewed.add(current.slug)
         if item.completion is None:
             settle(person, ref)
+    asked = questions.section_questions(current_viewer(), ref.module.id, current.slug)
+    questions.mark_answers_seen(current_viewer(), asked)
     index = item.sections.index(current)
     return render_template(
         "learn/section.html",
@@ -71,7 +80,21 @@ def section(slug: str, section_slug: str) -> str:
         previous=item.sections[index - 1] if index > 0 else None,
         following=item.sections[index + 1] if index + 1 < len(item.sections) else None,
         quiz=lookup.quiz_of(ref.version),
+        questions=asked,
+        question_error=question_error,
+        typed=typed,
+        max_question_length=questions.MAX_QUESTION_LENGTH,
+        retention_months=current_app.config["QUESTIONS_RETENTION_MONTHS"],
+        directory_url=directory_url(),
     )
+
+
+def directory_url() -> str:
+    """The directory's address (``directory.index``), whether or not that page is wired in this build."""
+    try:
+        return url_for("directory.index")
+    except BuildError:
+        return "/directory"
 
 
 @blueprint.get("/modules/<slug>/images/<name>")

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from elearning import clock
+from elearning.services.learning import questions
 from elearning.services.reports.dashboard import learner_dashboard
 from elearning.web.visitors import current_viewer, signed_in_person
 
@@ -21,4 +22,5 @@ def dashboard() -> str:
         person=person,
         viewer=current_viewer(),
         board=learner_dashboard(person.id, clock.today()),
+        answered=questions.unseen_answers(current_viewer()),
     )

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from elearning import clock
 from elearning.exports import Sheet
 from elearning.i18n import page_language
+from elearning.services.learning import question_inbox
 from elearning.services.learning.states import ModuleStatus
 from elearning.services.reports import team
 from elearning.web.exports import export_response
@@ -36,6 +37,8 @@ def matrix() -> str:
         text=cells.cell_text(view, args),
         statuses=[status.value for status in ModuleStatus],
         sorts=[(team.Sort.NAME, _("Name")), (team.Sort.PROGRESS, _("Progress")), (team.Sort.DUE, _("Due date"))],
+        unanswered=question_inbox.unanswered_count(current_viewer(), clock.today()),
+        has_inbox=question_inbox.has_inbox(current_viewer()),
     )
 
 

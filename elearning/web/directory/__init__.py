@@ -1,0 +1,1 @@
+"""The partner directory (one blueprint): the Table's organizations and their pivots' work contacts."""
