@@ -408,3 +408,31 @@ def test_the_demo_questions_load_once_through_the_services(app: Flask, runner: F
     routed = [question for question in coordinator if question.to_coordinator]
     assert [question.asker_name for question in routed] == ["Gabriel Lemieux"]
     assert not any(question.asker_name == "Gabriel Lemieux" for question in spvq)
+
+
+def _statements_of(client: FlaskClient, path: str, count_queries: Any) -> list[str]:
+    with count_queries() as counter:
+        assert client.get(path).status_code == 200
+    return [str(statement) for statement in counter.statements]
+
+
+@pytest.mark.parametrize("path", [SECTION, "/"])
+def test_the_questions_cost_nothing_to_whoever_never_asked_and_are_kept_for_the_asker(
+    app: Flask, world: World, count_queries: Any, path: str
+) -> None:
+    """The section page and the dashboard read no question for someone who never asked one (their questions
+    revision, read with the session, is 0); for the asker, one statement once, then none until their questions
+    change: an answer shows on the next page."""
+
+    def reads(statements: list[str]) -> int:
+        return sum(1 for statement in statements if statement.startswith("SELECT") and "module_questions" in statement)
+
+    never = client_of(app, world.email("worker_a2"))
+    assert reads(_statements_of(never, path, count_queries)) == 0
+    asker = client_of(app, world.email("worker"))
+    assert reads(_statements_of(asker, path, count_queries)) == 1
+    asker.get(path)  # the section marks the answer read: a new questions revision, read again once
+    assert reads(_statements_of(asker, path, count_queries)) == 0
+    pivot = client_of(app, world.email("pivot"))
+    post(pivot, f"/team/inbox/{world.worker_question}/answer", body="Une deuxième réponse.")
+    assert "Une deuxième réponse." in text_of(asker, SECTION)[1]

@@ -42,6 +42,10 @@ class Person(UserMixin, Model):
     #: choice on ``/account``; off by default).
     work_phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     phone_in_directory: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    #: Replaced whenever the person's questions on modules change (asked, answered, hidden, answers read); 0 while
+    #: they never asked one. Read with the sign-in session, so the section page and the dashboard skip the
+    #: questions read for someone who has none, and keep the rest per process under it.
+    questions_revision: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     #: When the person last looked at the module changes listed in their team inbox (None: never).
     changes_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 

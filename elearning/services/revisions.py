@@ -109,6 +109,23 @@ def memo(kind: str, person_id: int, key: Callable[[], Hashable], compute: Callab
     return value
 
 
+def memo_at(kind: str, person_id: int, revision: int, key: Hashable, compute: Callable[[], _Value]) -> _Value:
+    """``compute()``, kept per process under a revision the caller read itself (not the facts revision: a value
+    that depends on something else about the person, such as their questions), with ``kind`` and ``key``. The
+    value must be immutable."""
+    full = (str(db.session().get_bind().engine.url), kind, person_id, "at", revision, key)
+    with _lock:
+        if full in _kept:
+            _kept.move_to_end(full)
+            return _kept[full]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        _kept[full] = value
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return value
+
+
 def memo_many(
     kind: str, person_ids: Iterable[int], key: Hashable, compute: Callable[[list[int]], Mapping[int, _Value]]
 ) -> dict[int, _Value]:

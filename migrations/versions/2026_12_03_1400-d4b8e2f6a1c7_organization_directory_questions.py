@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("work_phone", sa.String(40), server_default="", nullable=False))
         batch.add_column(sa.Column("phone_in_directory", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column("changes_seen_at", UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("questions_revision", sa.BigInteger(), server_default="0", nullable=False))
     op.create_table(
         "module_questions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,6 +79,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_module_questions_person_id"), table_name="module_questions")
     op.drop_table("module_questions")
     with op.batch_alter_table("people") as batch:
+        batch.drop_column("questions_revision")
         batch.drop_column("changes_seen_at")
         batch.drop_column("phone_in_directory")
         batch.drop_column("work_phone")

@@ -34,6 +34,7 @@ from elearning.models import (
     Team,
     TeamMembership,
 )
+from elearning.models.people import new_facts_revision
 from elearning.models.questions import MAX_QUESTION_LENGTH
 from elearning.models.types import in_language
 from elearning.permissions import QuestionRef, Viewer
@@ -184,6 +185,17 @@ def _text(body: str, field: str) -> str:
     return text
 
 
+def _changed(person_id: int) -> None:
+    """The person's questions changed: a new :attr:`Person.questions_revision` (never 0), in this transaction.
+    Not a fact about them: their facts revision (roles, progress, reports' kept figures) stays."""
+    db.session.execute(
+        sa.update(Person)
+        .where(Person.id == person_id)
+        .values(questions_revision=new_facts_revision())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def ask(actor: Viewer, ref: lookup.ModuleRef, section_slug: str, body: str, *, language: str = "fr") -> ModuleQuestion:
     """A question of the actor on a section of a module (any signed-in person): routed to the pivots of their
     teams, or failing them to their organization's coordinators. The caller commits."""
@@ -205,7 +217,7 @@ def ask(actor: Viewer, ref: lookup.ModuleRef, section_slug: str, body: str, *, l
     )
     db.session.add(question)
     db.session.flush()
-    revisions.touch([actor.person_id])
+    _changed(actor.person_id)
     record(
         "question.asked",
         actor=actor,
@@ -231,7 +243,7 @@ def answer(actor: Viewer, question_id: int, body: str) -> QuestionAnswer:
     db.session.add(row)
     question.answered_at = now
     db.session.flush()
-    revisions.touch([question.person_id])
+    _changed(question.person_id)
     record(
         "question.answered",
         actor=actor,
@@ -264,7 +276,7 @@ def hide_question(actor: Viewer, question_id: int, reason: str, *, confirmed: bo
         question.hidden_by_id = actor.person_id
         question.hidden_reason = text
         db.session.flush()
-        revisions.touch([question.person_id])
+        _changed(question.person_id)
         record(
             "question.hidden",
             actor=actor,
@@ -297,7 +309,7 @@ def hide_answer(actor: Viewer, answer_id: int, reason: str, *, confirmed: bool =
         )
         question.answered_at = shown
         db.session.flush()
-        revisions.touch([question.person_id])
+        _changed(question.person_id)
         record(
             "answer.hidden",
             actor=actor,
@@ -322,16 +334,20 @@ def _unseen() -> sa.ColumnElement[bool]:
     )
 
 
-def section_questions(viewer: Viewer, module_id: int, section_slug: str) -> tuple[QuestionView, ...]:
-    """The viewer's own questions on a section, oldest first, each with its answers (one statement, none while
-    the viewer's revision holds)."""
+def section_questions(
+    viewer: Viewer, questions_revision: int, module_id: int, section_slug: str
+) -> tuple[QuestionView, ...]:
+    """The viewer's own questions on a section, oldest first, each with its answers: one statement, none for
+    someone who never asked (``questions_revision`` 0, read with their session) and none while their questions
+    revision holds."""
     person_id = viewer.person_id
-    if person_id is None:
+    if person_id is None or not questions_revision:
         return ()
-    return revisions.memo(
+    return revisions.memo_at(
         "section_questions",
         person_id,
-        lambda: (module_id, section_slug, cache.current_token()),
+        questions_revision,
+        (module_id, section_slug, cache.current_token()),
         lambda: _section_questions(person_id, module_id, section_slug),
     )
 
@@ -413,7 +429,7 @@ def mark_answers_seen(viewer: Viewer, questions: Iterable[QuestionView]) -> bool
         .values(answer_seen_at=clock.now())
         .execution_options(synchronize_session=False)
     )
-    revisions.touch([viewer.person_id])
+    _changed(viewer.person_id)
     return True
 
 
@@ -445,13 +461,15 @@ class UnseenAnswers:
     questions: tuple[UnseenAnswer, ...] = ()
 
 
-def unseen_answers(viewer: Viewer) -> UnseenAnswers:
-    """The viewer's questions with answers they have not read (the dashboard's notice): one statement, none
-    while the viewer's revision holds."""
+def unseen_answers(viewer: Viewer, questions_revision: int) -> UnseenAnswers:
+    """The viewer's questions with answers they have not read (the dashboard's notice): one statement, none for
+    someone who never asked (``questions_revision`` 0) and none while their questions revision holds."""
     person_id = viewer.person_id
-    if person_id is None:
+    if person_id is None or not questions_revision:
         return UnseenAnswers()
-    return revisions.memo("unseen_answers", person_id, cache.current_token, lambda: _unseen_answers(person_id))
+    return revisions.memo_at(
+        "unseen_answers", person_id, questions_revision, cache.current_token(), lambda: _unseen_answers(person_id)
+    )
 
 
 #: At most this many questions are listed in the dashboard's notice (the count says how many there are).

@@ -68,7 +68,7 @@ def section_page(slug: str, section_slug: str, *, question_error: str | None = N
         item.viewed.add(current.slug)
         if item.completion is None:
             settle(person, ref)
-    asked = questions.section_questions(current_viewer(), ref.module.id, current.slug)
+    asked = questions.section_questions(current_viewer(), person.questions_revision, ref.module.id, current.slug)
     questions.mark_answers_seen(current_viewer(), asked)
     index = item.sections.index(current)
     return render_template(

@@ -22,5 +22,5 @@ def dashboard() -> str:
         person=person,
         viewer=current_viewer(),
         board=learner_dashboard(person.id, clock.today()),
-        answered=questions.unseen_answers(current_viewer()),
+        answered=questions.unseen_answers(current_viewer(), person.questions_revision),
     )
