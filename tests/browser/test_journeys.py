@@ -287,3 +287,6 @@ def test_journey_3_a_coordinator_sees_teams_and_pivots_designates_a_pivot_and_se
     submit(page, page.get_by_role("link", name="Back to Québec City Police Service"))
     attention = page.locator("section[aria-labelledby='attention-title']").inner_text()
     assert "Patrouille Est" not in attention  # the team has its pivot now
+    # The coordinator's language was stored as English by ?lang=en: back to French for the pages checked later.
+    page.goto(browsing.server.url("/", "fr"))
+    assert page.locator("html").get_attribute("lang") == "fr"

@@ -82,8 +82,23 @@ class AnswerView:
     hidden_reason: str | None = None
 
 
+class _Titled:
+    """Where a question was asked, named in a language (the catalog's titles, both languages)."""
+
+    module_title_fr: str
+    module_title_en: str | None
+    section_title_fr: str
+    section_title_en: str | None
+
+    def module_title(self, language: str) -> str:
+        return in_language(language, self.module_title_fr, self.module_title_en)
+
+    def section_title(self, language: str) -> str:
+        return in_language(language, self.section_title_fr, self.section_title_en)
+
+
 @dataclass(frozen=True)
-class QuestionView:
+class QuestionView(_Titled):
     id: int
     asker_name: str
     module_slug: str
@@ -106,12 +121,6 @@ class QuestionView:
     #: An answer came after the asker last read them.
     new_answer: bool = False
     organization_code: str | None = None
-
-    def module_title(self, language: str) -> str:
-        return in_language(language, self.module_title_fr, self.module_title_en)
-
-    def section_title(self, language: str) -> str:
-        return in_language(language, self.section_title_fr, self.section_title_en)
 
 
 @dataclass(frozen=True)
@@ -434,7 +443,7 @@ def mark_answers_seen(viewer: Viewer, questions: Iterable[QuestionView]) -> bool
 
 
 @dataclass(frozen=True)
-class UnseenAnswer:
+class UnseenAnswer(_Titled):
     """One of the asker's questions whose answer they have not read yet: where to read it."""
 
     question_id: int
@@ -444,12 +453,6 @@ class UnseenAnswer:
     module_title_en: str | None
     section_title_fr: str
     section_title_en: str | None
-
-    def module_title(self, language: str) -> str:
-        return in_language(language, self.module_title_fr, self.module_title_en)
-
-    def section_title(self, language: str) -> str:
-        return in_language(language, self.section_title_fr, self.section_title_en)
 
 
 @dataclass(frozen=True)

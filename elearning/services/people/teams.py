@@ -16,6 +16,7 @@ from elearning.roles import TeamRole
 from elearning.services.access import NOT_FOUND, check
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
+from elearning.services.people import designations
 
 MAX_TEAM_NAME = 120
 
@@ -160,22 +161,7 @@ def _open_rows(person_id: int, organization_id: int) -> list[TeamMembership]:
 
 
 def _member(team: Team, person_id: int | None) -> Person:
-    today = clock.today()
-    person: Person | None = None
-    if person_id is not None:
-        person = db.session.scalar(
-            sa.select(Person)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(
-                Person.id == person_id,
-                Membership.organization_id == team.organization_id,
-                Membership.holds_on(today),
-                scopes.active_on(today),
-            )
-        )
-    if person is None:
-        raise Invalid(_l("Choose a member of %(code)s.", code=team.organization.code), field="person")
-    return person
+    return designations.member_of(team.organization, person_id)
 
 
 def move_to_team(actor: Viewer, team: Team, person_id: int | None) -> Person:
