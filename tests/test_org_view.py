@@ -377,3 +377,25 @@ def test_the_page_costs_the_same_whatever_the_size(app: Flask, scripted: dict[st
     large, most = measure()
     assert small == large
     assert most <= 2 * 48  # the organization's 48 members (each with a row per track at most), never more
+
+
+def test_the_members_standings_are_kept_between_readings(app: Flask, scripted: dict[str, int]) -> None:
+    """The members' standings (the team matrix's) are kept under the revisions read along: a second reading asks
+    the figures and the people again, not their progress."""
+    client = _client(app)
+    kept.clear()
+    revisions.clear()
+
+    def statements() -> list[str]:
+        counter = RowCounter()
+        sa.event.listen(sa.Engine, "before_cursor_execute", counter)
+        try:
+            assert client.get("/org").status_code == 200
+        finally:
+            sa.event.remove(sa.Engine, "before_cursor_execute", counter)
+        return [statement for statement, _parameters in counter.sent]
+
+    first, second = statements(), statements()
+    assert any("track_assignments" in statement for statement in first)
+    assert not any("track_assignments" in statement for statement in second)
+    assert len(second) < len(first)

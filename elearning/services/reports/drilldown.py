@@ -4,6 +4,7 @@ certificate. Read by its coordinator, the Table and Admin; each reading is recor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,8 @@ class PersonStanding:
     renewed_until: dt.date | None
     #: Not certified because a certificate was revoked.
     revoked: bool
+    #: The person's facts revision as read (what their kept standings are kept under; not shown).
+    revision: int | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def people_of(standing: Any, day: dt.date) -> tuple[PersonStanding, ...]:
             Person.id,
             Person.full_name,
             Person.email,
+            Person.facts_revision,
             standing.c.valid,
             standing.c.valid_from,
             standing.c.valid_until,
@@ -94,6 +98,7 @@ def people_of(standing: Any, day: dt.date) -> tuple[PersonStanding, ...]:
         person_id,
         name,
         email,
+        revision,
         valid,
         valid_from,
         valid_until,
@@ -120,6 +125,7 @@ def people_of(standing: Any, day: dt.date) -> tuple[PersonStanding, ...]:
                 expires_on=shown_until,
                 renewed_until=renewed,
                 revoked=bool(revoked) and status == PivotStatus.NOT_CERTIFIED,
+                revision=revision,
             )
         )
     return tuple(people)

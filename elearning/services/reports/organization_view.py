@@ -23,7 +23,7 @@ from elearning.extensions import db
 from elearning.models import Organization, PivotDesignation, Team, TeamMembership
 from elearning.permissions import Viewer, scopes
 from elearning.roles import TeamRole
-from elearning.services import transactions
+from elearning.services import revisions, transactions
 from elearning.services.access import NOT_FOUND
 from elearning.services.audit import record
 from elearning.services.catalog.entries import TrackEntry
@@ -208,6 +208,8 @@ def organization_view(viewer: Viewer, code: str | None, language: str) -> Organi
     pivot_ids = {standing.person_id for standing in pivot_standings}
     names = {standing.person_id: standing.full_name for standing in (*pivot_standings, *member_standings)}
 
+    # Their standings are kept under the revisions read along (a page that only reads: see revisions).
+    revisions.remember_read((standing.person_id, standing.revision) for standing in member_standings)
     tracks, infos = team.track_infos()
     window = dt.timedelta(days=current_app.config["RENEWAL_WINDOW_DAYS"])
     standings = team.standings_of(sorted(names), day, infos, tracks, window)
