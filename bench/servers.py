@@ -104,6 +104,10 @@ def app_settings(database_url: str, folder: Path, base_url: str) -> dict[str, st
         # Sign-in, verification and quiz posts have application limits; a benchmark would only measure them.
         "RATELIMIT_ENABLED": "false",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Production requires SMTP; nothing the benchmark does sends mail (no flush runs).
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_SECURITY": "none",
+        "MAIL_FROM": "Formation TRPJ <no-reply@localhost>",
     }
 
 

@@ -12,6 +12,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ from sqlalchemy.exc import ArgumentError
 CONFIG_ERROR_EXIT = 3
 
 ENVIRONMENTS = ("development", "test", "production")
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "SMTP_HOST", "MAIL_FROM")
 MIN_SECRET_KEY_LENGTH = 32
 #: Every environment variable the application reads (README, "Settings"): a server started for tests or a
 #: benchmark gets exactly the ones it sets, never a value left in the environment of whoever runs it.
@@ -47,6 +48,14 @@ ENVIRONMENT_SETTINGS = (
     "RATELIMIT_KEY_PREFIX",
     "RENEWAL_WINDOW_DAYS",
     "QUESTIONS_RETENTION_MONTHS",
+    "PASSWORD_RESET_MINUTES",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_SECURITY",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_FLUSH_AFTER_REQUEST",
     "TESTING",
     "FLASK_RUN_HOST",
     "FLASK_RUN_PORT",
@@ -54,6 +63,11 @@ ENVIRONMENT_SETTINGS = (
 #: Where ``elearning run`` serves unless told otherwise (Flask's own defaults).
 DEFAULT_RUN_HOST = "127.0.0.1"
 DEFAULT_RUN_PORT = 5000
+#: How the SMTP connection is secured, and the port each one uses unless ``SMTP_PORT`` says otherwise.
+SMTP_SECURITIES = {"starttls": 587, "tls": 465, "none": 587}
+#: The sender outside production, where ``MAIL_FROM`` may be left out.
+LOCAL_MAIL_FROM = "Formation TRPJ <no-reply@localhost>"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class ConfigError(Exception):
@@ -166,6 +180,38 @@ def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], defa
     return value
 
 
+def mail_settings(values: Mapping[str, Any], env: str) -> dict[str, Any]:
+    """The outbox's settings. Without ``SMTP_HOST`` (allowed outside production only) messages are written to
+    the log. A password is never sent over an unencrypted connection to another machine."""
+    host = str(values.get("SMTP_HOST") or "").strip()
+    security = _choice(values, "SMTP_SECURITY", tuple(SMTP_SECURITIES), "starttls")
+    port = _int_setting(values, "SMTP_PORT", SMTP_SECURITIES[security], minimum=1)
+    if port > 65535:
+        raise ConfigError(f"SMTP_PORT must be a port number (1 to 65535), not {port}")
+    user = str(values.get("SMTP_USER") or "").strip()
+    password = str(values.get("SMTP_PASSWORD") or "")
+    if bool(user) != bool(password):
+        raise ConfigError("SMTP_USER and SMTP_PASSWORD go together: set both or neither")
+    if user and security == "none" and host not in LOOPBACK_HOSTS:
+        raise ConfigError("SMTP_SECURITY=none would send SMTP_PASSWORD unencrypted: use starttls or tls")
+    sender = str(values.get("MAIL_FROM") or ("" if env == "production" else LOCAL_MAIL_FROM)).strip()
+    _name, address = parseaddr(sender)
+    if "@" not in address or any(char in sender for char in "\r\n"):
+        raise ConfigError(
+            f"MAIL_FROM must be an e-mail address, e.g. 'Formation TRPJ <no-reply@example.org>', not {sender!r}"
+        )
+    return {
+        "SMTP_HOST": host,
+        "SMTP_PORT": port,
+        "SMTP_SECURITY": security,
+        "SMTP_USER": user,
+        "SMTP_PASSWORD": password,
+        "MAIL_FROM": sender,
+        # Local use (``elearning run``) delivers right after the request; elsewhere ``elearning mail flush``.
+        "MAIL_FLUSH_AFTER_REQUEST": _bool_setting(values, "MAIL_FLUSH_AFTER_REQUEST", env == "development"),
+    }
+
+
 def local_secret_key(instance_path: Path) -> str:
     """Read the instance folder's secret key, creating it once.
 
@@ -272,6 +318,8 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
         "RATELIMIT_KEY_PREFIX": str(values.get("RATELIMIT_KEY_PREFIX") or "elearning"),
         "RENEWAL_WINDOW_DAYS": _int_setting(values, "RENEWAL_WINDOW_DAYS", 60, minimum=1),
         "QUESTIONS_RETENTION_MONTHS": _int_setting(values, "QUESTIONS_RETENTION_MONTHS", 24, minimum=1),
+        "PASSWORD_RESET_MINUTES": _int_setting(values, "PASSWORD_RESET_MINUTES", 60, minimum=5),
+        **mail_settings(values, env),
     }
     # Explicit overrides of other Flask settings (tests) pass through unchanged.
     for key, value in (overrides or {}).items():

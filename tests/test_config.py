@@ -19,6 +19,8 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "postgresql://app@db.example.org/elearning",
     "PUBLIC_BASE_URL": "https://formation.example.org",
+    "SMTP_HOST": "smtp.example.org",
+    "MAIL_FROM": "Formation TRPJ <no-reply@formation.example.org>",
 }
 
 
@@ -48,7 +50,7 @@ def test_database_urls_are_rewritten_for_psycopg(given: str, expected: str, tmp_
     assert config["SQLALCHEMY_DATABASE_URI"] == expected
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "SMTP_HOST", "MAIL_FROM"])
 def test_production_requires_each_setting(missing: str) -> None:
     environ = {key: value for key, value in PRODUCTION.items() if key != missing}
     with pytest.raises(ConfigError, match=f"{missing} is required when ELEARNING_ENV=production"):
@@ -68,12 +70,45 @@ def test_production_requires_each_setting(missing: str) -> None:
         ("TIMEZONE", "Mars/Olympus", "not a known time zone"),
         ("TRUSTED_PROXY_COUNT", "two", "whole number"),
         ("ELEARNING_ENV", "staging", "ELEARNING_ENV must be one of"),
+        ("SMTP_SECURITY", "ssl", "SMTP_SECURITY must be one of starttls, tls, none"),
+        ("SMTP_PORT", "smtp", "whole number"),
+        ("SMTP_PORT", "70000", "port number"),
+        ("MAIL_FROM", "no-reply", "MAIL_FROM must be an e-mail address"),
+        ("MAIL_FROM", "a@b.org\nBcc: c@d.org", "MAIL_FROM must be an e-mail address"),
+        ("SMTP_USER", "robot", "SMTP_USER and SMTP_PASSWORD go together"),
+        ("MAIL_FLUSH_AFTER_REQUEST", "sometimes", "true or false"),
     ],
 )
 def test_malformed_settings_are_named(name: str, value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as caught:
         load_settings({**PRODUCTION, name: value})
     assert name in str(caught.value) or name == "DATABASE_URL"
+
+
+def test_mail_defaults(tmp_path: Path) -> None:
+    config = load_settings({}, {"INSTANCE_PATH": str(tmp_path)})
+    assert {key: config[key] for key in config if key.startswith(("SMTP_", "MAIL_"))} == {
+        "SMTP_HOST": "",
+        "SMTP_PORT": 587,
+        "SMTP_SECURITY": "starttls",
+        "SMTP_USER": "",
+        "SMTP_PASSWORD": "",
+        "MAIL_FROM": "Formation TRPJ <no-reply@localhost>",
+        "MAIL_FLUSH_AFTER_REQUEST": True,  # local use: delivered (to the log) right after the request
+    }
+    assert (
+        load_settings({"ELEARNING_ENV": "test"}, {"INSTANCE_PATH": str(tmp_path)})["MAIL_FLUSH_AFTER_REQUEST"] is False
+    )
+    assert load_settings(PRODUCTION)["MAIL_FLUSH_AFTER_REQUEST"] is False
+    assert load_settings({**PRODUCTION, "SMTP_SECURITY": "tls"})["SMTP_PORT"] == 465
+    assert load_settings({**PRODUCTION, "SMTP_SECURITY": "tls", "SMTP_PORT": "2465"})["SMTP_PORT"] == 2465
+
+
+def test_a_smtp_password_is_never_sent_unencrypted_to_another_machine() -> None:
+    login = {"SMTP_USER": "robot", "SMTP_PASSWORD": "pw", "SMTP_SECURITY": "none"}
+    with pytest.raises(ConfigError, match="SMTP_SECURITY=none would send SMTP_PASSWORD unencrypted"):
+        load_settings({**PRODUCTION, **login})
+    assert load_settings({**PRODUCTION, **login, "SMTP_HOST": "127.0.0.1"})["SMTP_USER"] == "robot"
 
 
 def test_production_settings_pass() -> None:
@@ -142,6 +177,24 @@ def test_command_line_stops_with_one_line_and_status_3() -> None:
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         "elearning: configuration error: SECRET_KEY is required when ELEARNING_ENV=production"
+    ]
+
+
+@pytest.mark.parametrize("missing", ["SMTP_HOST", "MAIL_FROM"])
+def test_production_without_smtp_stops_mail_flush_with_one_line_and_status_3(missing: str) -> None:
+    environ = _environment(**{k: v for k, v in PRODUCTION.items() if k != missing})
+    result = subprocess.run(
+        [sys.executable, "-c", "from elearning.console import main; main()", "mail", "flush"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (CONFIG_ERROR_EXIT, "")
+    assert result.stderr.strip().splitlines() == [
+        f"elearning: configuration error: {missing} is required when ELEARNING_ENV=production"
     ]
 
 

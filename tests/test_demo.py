@@ -266,3 +266,7 @@ def test_demo_organization_view_and_directory_have_something_to_show(app: Flask,
         assert pivots["Patrice Pivot"].phone == "418 641-6411 poste 2210"
         assert pivots["Pascale Pivot"].phone is None
         assert "Stéphane Ménard" in pivots and "William Intervenant" not in pivots
+        # The demo's questions were asked in the past: their notifications are not queued for sending.
+        from elearning.models import OutboxMessage
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0

@@ -60,10 +60,16 @@ def test_no_f_string_or_computed_text_inside_gettext() -> None:
     assert not offenders, f"gettext called with an f-string or a computed text: {offenders}"
 
 
+def _templates() -> list[Path]:
+    """Every template: pages (HTML) and the text parts of e-mail."""
+    folder = PROJECT_ROOT / "elearning" / "templates"
+    return [*folder.rglob("*.html"), *folder.rglob("*.txt")]
+
+
 def test_no_computed_text_inside_gettext_in_templates() -> None:
     call = re.compile(r"\b(?:_|gettext|ngettext|pgettext)\(\s*([^\"'\s])")
     offenders = []
-    for path in (PROJECT_ROOT / "elearning" / "templates").rglob("*.html"):
+    for path in _templates():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if call.search(line):
                 offenders.append(f"{path.relative_to(PROJECT_ROOT)}:{number}")
@@ -73,7 +79,7 @@ def test_no_computed_text_inside_gettext_in_templates() -> None:
 def test_every_template_parses() -> None:
     # Babel's extractor silently skips a template it cannot parse: its messages would never reach a catalog.
     environment = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
-    for path in (PROJECT_ROOT / "elearning" / "templates").rglob("*.html"):
+    for path in _templates():
         environment.parse(path.read_text(encoding="utf-8"), name=str(path))
 
 

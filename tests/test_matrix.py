@@ -45,6 +45,19 @@ MATRIX: list[Row] = [
     R("/login",                    "GET",  None,                         200, 302, 302, 302, 302, 302, 302, 302),
     R("/login",                    "POST", None,                         400, 400, 400, 400, 400, 400, 400, 400),
     R("/logout",                   "POST", None,                         302, 302, 302, 302, 302, 302, 302, 302),
+    # Forgot password: open to everyone (a signed-in person too); an empty POST has no address (400); a link
+    # that no token matches gets the one page of unknown, used and expired links (404), for GET and POST alike.
+    R("/password/forgot",          "GET",  None,                         200, 200, 200, 200, 200, 200, 200, 200),
+    R("/password/forgot",          "POST", None,                         400, 400, 400, 400, 400, 400, 400, 400),
+    R("/password/forgot/sent",     "GET",  None,                         200, 200, 200, 200, 200, 200, 200, 200),
+    R("/password/reset/<token>",   "GET",  "/password/reset/not-a-token", 404, 404, 404, 404, 404, 404, 404, 404),
+    R("/password/reset/<token>",   "POST", "/password/reset/not-a-token", 404, 404, 404, 404, 404, 404, 404, 404),
+    # The worker's unused link: the form for whoever opens it (signed in or not: the link is the credential);
+    # an empty POST has no password (400) and leaves the link unused.
+    R("/password/reset/<token>",   "GET",  "/password/reset/{reset_token}", 200, 200, 200, 200, 200, 200, 200, 200,
+      variant="a valid link"),
+    R("/password/reset/<token>",   "POST", "/password/reset/{reset_token}", 400, 400, 400, 400, 400, 400, 400, 400,
+      variant="a valid link"),
     R("/",                         "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
     R("/account",                  "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
     R("/account/password",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
@@ -232,6 +245,7 @@ def world_values(world: World) -> dict[str, object]:
         "question": world.worker_question,
         "question_b": world.worker_b_question,
         "answer": world.worker_answer,
+        "reset_token": world.worker_reset_token,
     }
 
 

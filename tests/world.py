@@ -17,6 +17,7 @@ from elearning.models import Person
 from elearning.services.catalog import lookup
 from elearning.services.certification import issuing
 from elearning.services.learning import completion, progress, questions, quizzes
+from elearning.services.people import password_resets
 from elearning.services.people.viewers import load_viewer
 from tests.content.helpers import VALID
 from tests.factories import PASSWORD, add_member, load_content, make_org, make_person, make_team
@@ -45,6 +46,8 @@ class World:
     worker_question: int
     worker_answer: int
     worker_b_question: int
+    #: The random part of an unused "forgot password" link of ``worker``.
+    worker_reset_token: str
     password: str = PASSWORD
 
     def email(self, role: str) -> str:
@@ -111,6 +114,7 @@ def build_world(app: Flask) -> World:
         question = questions.ask(load_viewer(worker.id, today), ref, "constats", "Qui appeler la nuit ?")
         reply = questions.answer(load_viewer(ids["pivot"], today), question.id, "Le pivot de garde.")
         foreign = questions.ask(load_viewer(ids["worker_b"], today), ref, "constats", "Une question de B.")
+        reset_token, _row = password_resets.issue_token(worker)
         world = World(
             org_a=org_a.id,
             org_b=org_b.id,
@@ -127,6 +131,7 @@ def build_world(app: Flask) -> World:
             worker_question=question.id,
             worker_answer=reply.id,
             worker_b_question=foreign.id,
+            worker_reset_token=reset_token,
         )
         db.session.commit()
     return world

@@ -27,14 +27,21 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
 }
-METHODS = [("elearning/**.py", "python"), ("elearning/templates/**.html", "jinja2")]
+METHODS = [
+    ("elearning/**.py", "python"),
+    ("elearning/templates/**.html", "jinja2"),
+    ("elearning/templates/**.txt", "jinja2"),  # e-mail text parts
+]
 
 
 def extract() -> Catalog:
     """Every message of the code and templates, as a template catalog."""
     template = Catalog(project="elearning", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS, options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}
+        str(ROOT),
+        METHODS,
+        keywords=KEYWORDS,
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {"extensions": "jinja2.ext.i18n"}},
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template

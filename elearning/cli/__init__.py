@@ -6,6 +6,7 @@ from flask import Flask
 
 from elearning.cli.content import content
 from elearning.cli.demo import demo_command
+from elearning.cli.mail import mail
 from elearning.cli.orgs import orgs
 from elearning.cli.report import report
 from elearning.cli.tracks import tracks
@@ -14,6 +15,7 @@ from elearning.cli.users import users
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(content)
+    app.cli.add_command(mail)
     app.cli.add_command(orgs)
     app.cli.add_command(report)
     app.cli.add_command(tracks)

@@ -15,7 +15,9 @@ from elearning.models.content import (
     Track,
     TrackModule,
 )
+from elearning.models.mail import OutboxMessage
 from elearning.models.organizations import Organization, OrganizationTarget
+from elearning.models.password_resets import PasswordResetToken
 from elearning.models.people import CoordinatorGrant, GlobalGrant, Membership, Person, PivotDesignation
 from elearning.models.progress import Completion, SectionView
 from elearning.models.questions import ModuleQuestion, QuestionAnswer
@@ -38,6 +40,8 @@ __all__ = [
     "ModuleVersion",
     "Organization",
     "OrganizationTarget",
+    "OutboxMessage",
+    "PasswordResetToken",
     "Person",
     "PivotDesignation",
     "Question",

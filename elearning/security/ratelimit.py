@@ -75,3 +75,24 @@ def sign_in_retry_after(email: str, address: str) -> int | None:
 def count_failed_sign_in(email: str, address: str) -> None:
     for item, ids in _checks(email, address):
         hit(item, ids)
+
+
+#: "Forgot password" requests for one address (so, one account): beyond, the same answer and no message.
+PASSWORD_RESETS_PER_EMAIL = parse("3 per hour")
+#: "Forgot password" requests from one client address: beyond, a 429.
+PASSWORD_RESETS_PER_ADDRESS = parse("10 per hour")
+
+
+def password_reset_retry_after(address: str) -> int | None:
+    """Seconds before this client address may ask for a reset link again, or None."""
+    return retry_after(PASSWORD_RESETS_PER_ADDRESS, key("password-reset", address))
+
+
+def count_password_reset(email: str, address: str) -> bool:
+    """Count one request; whether the address typed (``email``, normalized) may still get a message."""
+    per_email = key("password-reset", _account_key(email))
+    allowed = retry_after(PASSWORD_RESETS_PER_EMAIL, per_email) is None
+    hit(PASSWORD_RESETS_PER_ADDRESS, key("password-reset", address))
+    if allowed:
+        hit(PASSWORD_RESETS_PER_EMAIL, per_email)
+    return allowed

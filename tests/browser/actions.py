@@ -38,6 +38,8 @@ PASSWORD_FORM = 'form[action$="/account/password"]'
 LANGUAGE_FORM = 'form[action$="/account/language"]'
 CONTACT_FORM = 'form[action$="/account/directory"]'
 REVOKE_FORM = 'form[action$="/revoke"]'
+FORGOT_FORM = 'form[action$="/password/forgot"]'
+RESET_FORM = 'form[action*="/password/reset/"]'
 
 
 def submit(page: Page, button: Locator | str) -> None:
@@ -109,6 +111,13 @@ def submit_malformed_phone(page: Page) -> None:
 def save_language(page: Page) -> None:
     """The account page with its confirmation message (saves the language already chosen)."""
     submit(page, page.locator(LANGUAGE_FORM).locator('button[type="submit"]'))
+
+
+def ask_for_a_link_with_a_malformed_address(page: Page) -> None:
+    """The forgot-password form showing its error (an address without @: nothing is counted or sent)."""
+    form = page.locator(FORGOT_FORM)
+    form.locator('input[name="email"]').fill("pas-une-adresse")
+    submit(page, form.locator('button[type="submit"]'))
 
 
 def open_the_menu_on_a_phone(page: Page) -> None:

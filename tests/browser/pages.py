@@ -49,6 +49,13 @@ PAGES: list[Page] = [
     # A visitor opening a page behind sign-in: the sign-in page says why they are there.
     Page("login-sent-there",     "/certificates", rules=("/login",)),
     Page("too-many-attempts",    "/login",   setup=actions.fail_sign_in_until_limited, status=429),
+    # Forgot password: the form, its error, the one confirmation (any address), and the one page of unknown, used
+    # and expired links (the form behind a real link is scanned by test_journey_password.py).
+    Page("password-forgot",      "/password/forgot"),
+    Page("password-forgot-error", "/password/forgot", setup=actions.ask_for_a_link_with_a_malformed_address,
+         status=400),
+    Page("password-reset-sent",  "/password/forgot/sent"),
+    Page("password-reset-refused", "/password/reset/not-a-token", status=404, rules=("/password/reset/<token>",)),
     Page("dashboard",            "/",        "worker", screenshot=True),
     Page("dashboard-pivot",      "/",        "pivot"),
     Page("dashboard-admin",      "/",        "admin"),

@@ -37,12 +37,13 @@ from elearning.models import (
 from elearning.models.people import new_facts_revision
 from elearning.models.questions import MAX_QUESTION_LENGTH
 from elearning.models.types import in_language
-from elearning.permissions import QuestionRef, Viewer
+from elearning.permissions import QuestionRef, Viewer, scopes
 from elearning.services import history, revisions, transactions
 from elearning.services.access import NOT_FOUND, check, require
 from elearning.services.audit import record
 from elearning.services.catalog import cache, lookup
 from elearning.services.errors import Invalid, NotFound
+from elearning.services.mail import outbox
 
 __all__ = [
     "MAX_HIDE_REASON_LENGTH",
@@ -205,6 +206,54 @@ def _changed(person_id: int) -> None:
     )
 
 
+# -- notifications (through the outbox: they commit with the question or the answer) -------------------
+
+
+def _titles(question: ModuleQuestion, module_slug: str) -> dict[str, Any]:
+    module_fr, module_en, section_fr, section_en = catalog_titles(
+        question.module_id, module_slug, question.section_slug
+    )
+    return {
+        "module_title": {"fr": module_fr, "en": module_en or module_fr},
+        "section_title": {"fr": section_fr, "en": section_en or section_fr},
+        "module_slug": module_slug,
+        "section_slug": question.section_slug,
+    }
+
+
+def _notify_routed(actor: Viewer, question: ModuleQuestion, module_slug: str) -> None:
+    """A new question notifies whom it is routed to: the pivots of the asker's teams, or failing them the
+    coordinators of the asker's organization (the same rule as the inbox's). The message names the asker and
+    where they asked, never the question's text (it stays on the site, behind sign-in)."""
+    day = clock.today()
+    pivots = list(db.session.scalars(sa.select(Person).where(scopes.pivots_of(actor, day)).order_by(Person.id)))
+    recipients = pivots or list(
+        db.session.scalars(sa.select(Person).where(scopes.coordinators_of(actor, day)).order_by(Person.id))
+    )
+    asker = db.session.get(Person, question.person_id)
+    assert asker is not None
+    for recipient in recipients:
+        outbox.enqueue_message(
+            "question_asked",
+            kind="question.asked",
+            to_person=recipient,
+            asker_name=asker.full_name,
+            to_coordinator=not pivots,
+            **_titles(question, module_slug),
+        )
+
+
+def _notify_asker(question: ModuleQuestion) -> None:
+    """An answer notifies the asker, with a link to the section where they read it (not the answer's text)."""
+    asker = db.session.get(Person, question.person_id)
+    module = db.session.get(Module, question.module_id)
+    if asker is None or module is None or asker.deactivated_at is not None:
+        return
+    outbox.enqueue_message(
+        "question_answered", kind="question.answered", to_person=asker, **_titles(question, module.slug)
+    )
+
+
 def ask(actor: Viewer, ref: lookup.ModuleRef, section_slug: str, body: str, *, language: str = "fr") -> ModuleQuestion:
     """A question of the actor on a section of a module (any signed-in person): routed to the pivots of their
     teams, or failing them to their organization's coordinators. The caller commits."""
@@ -234,6 +283,7 @@ def ask(actor: Viewer, ref: lookup.ModuleRef, section_slug: str, body: str, *, l
         object_id=question.id,
         details={"module": ref.module.slug, "section": section_slug, "organization_id": question.organization_id},
     )
+    _notify_routed(actor, question, ref.module.slug)
     return question
 
 
@@ -261,6 +311,7 @@ def answer(actor: Viewer, question_id: int, body: str) -> QuestionAnswer:
         object_id=question.id,
         details={"answer_id": row.id},
     )
+    _notify_asker(question)
     return row
 
 

@@ -69,3 +69,30 @@ class DirectoryContactForm(FlaskForm):
         render_kw={"autocomplete": "work tel", "type": "tel", "inputmode": "tel", "maxlength": PHONE_MAX},
     )
     phone_in_directory = BooleanField(_l("Show this number in the directory"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+        description=_l("The address of your account on the platform."),
+        render_kw={"autocomplete": "username", "type": "email", "inputmode": "email", "spellcheck": "false"},
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password.")), Length(max=MAX_PASSWORD_LENGTH)],
+        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("New password, again"),
+        validators=[DataRequired(_l("Enter the new password a second time."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_confirm_password(self, field: PasswordField) -> None:
+        if field.data != self.password.data:
+            raise ValidationError(_l("The two new passwords differ."))

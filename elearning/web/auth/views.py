@@ -1,4 +1,4 @@
-"""``/login``, ``/logout`` and ``/account``."""
+"""``/login``, ``/logout``, ``/account`` and "forgot password" (``/password/forgot``, ``/password/reset/<token>``)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ from elearning.extensions import db
 from elearning.security import ratelimit
 from elearning.services import history
 from elearning.services.errors import ServiceError
-from elearning.services.people import auth, directory
-from elearning.web.auth.forms import DirectoryContactForm, LanguageForm, LoginForm, PasswordChangeForm
+from elearning.services.people import accounts, auth, directory, password_resets
+from elearning.web.auth.forms import (
+    DirectoryContactForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+)
 from elearning.web.auth.redirects import safe_next
 from elearning.web.layout import kept_page
 from elearning.web.visitors import (
@@ -154,3 +161,66 @@ def change_directory_contact() -> Response | tuple[str, int]:
             flash(_("Your work phone and your choice for the directory have been saved."), "success")
             return redirect(url_for("auth.account"))
     return _render_account(contact_form=form, status=400)
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> Response | tuple[str, int]:
+    """Ask for a reset link. Whatever the address, a well-formed one gets the same redirect to the same page;
+    beyond the per-address limit nothing is sent (the same answer), beyond the per-client limit a 429."""
+    if request.method != "POST":
+        return kept_page(("forgot password",), lambda: _render_forgot(ForgotPasswordForm())), 200
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        wait = ratelimit.password_reset_retry_after(_client_address())
+        if wait is not None:
+            raise TooManyRequests(retry_after=wait)
+        try:
+            email = accounts.normalize_email(form.email.data or "")
+        except ServiceError as exc:
+            form.email.errors.append(exc.message)
+        else:
+            if ratelimit.count_password_reset(email, _client_address()):
+                password_resets.request_reset(email)
+            return redirect(url_for("auth.password_reset_sent"), code=303)
+    return _render_forgot(form), 400
+
+
+def _render_forgot(form: ForgotPasswordForm) -> str:
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@blueprint.get("/password/forgot/sent")
+def password_reset_sent() -> tuple[str, int]:
+    def page() -> str:
+        return render_template("auth/reset_sent.html", minutes=password_resets.validity_minutes())
+
+    return kept_page(("reset link sent",), page), 200
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | tuple[str, int]:
+    """Choose a new password with a link from the e-mail; an unknown, used or expired link: one 404 page."""
+    if password_resets.usable_token(token) is None:
+        return _link_refused()
+    form = PasswordResetForm()
+    if request.method != "POST":
+        return render_template("auth/reset_password.html", form=form, token=token), 200
+    if form.validate_on_submit():
+        try:
+            password_resets.reset_password(token, form.password.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            if exc.field is None:
+                return _link_refused()
+            form.password.errors.append(exc.message)
+        else:
+            if current_person() is not None:
+                end_session_cookie()  # its session ended with all the others
+            flash(_("Your password was changed; sign in with it."), "success")
+            return redirect(url_for("auth.login"), code=303)
+    return render_template("auth/reset_password.html", form=form, token=token), 400
+
+
+def _link_refused() -> tuple[str, int]:
+    page = render_template("auth/reset_refused.html", message=password_resets.LINK_REFUSED)
+    return page, 404
