@@ -418,3 +418,13 @@ def content_root(app: Flask, tmp_path: Path) -> Path:
         load_content(root)
         db.session.commit()
     return root
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Any]:
+    """A real SMTP server on loopback (:class:`tests.smtp.Mailbox`: what arrived); a test module sends to it with
+    ``app_config`` returning ``tests.smtp.smtp_settings(mailbox)``."""
+    from tests.smtp import running_mailbox
+
+    with running_mailbox() as box:
+        yield box

@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 import re
 import smtplib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,18 +24,12 @@ from elearning.services.mail.messages import render_message
 from elearning.services.mail.outbox import enqueue, enqueue_message
 from tests.conftest import NOW
 from tests.factories import make_org, make_person
-from tests.smtp import Mailbox, running_mailbox, smtp_settings
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with running_mailbox() as box:
-        yield box
+from tests.smtp import Mailbox, smtp_settings
 
 
 @pytest.fixture
 def app_config(mailbox: Mailbox) -> dict[str, Any]:
-    return smtp_settings(mailbox)
+    return smtp_settings(mailbox)  # the application sends to the loopback server (tests/conftest.py)
 
 
 def _rows(app: Flask) -> list[OutboxMessage]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,21 +21,16 @@ from elearning.models import OutboxMessage
 from elearning.models.mail import SENDING
 from elearning.services.mail import delivery
 from elearning.services.mail.outbox import enqueue
-from tests.smtp import Mailbox, running_mailbox, smtp_settings
-
-pytestmark = [pytest.mark.commits]
-MESSAGES = 12
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with running_mailbox() as box:
-        yield box
+from tests.smtp import Mailbox, smtp_settings
 
 
 @pytest.fixture
 def app_config(mailbox: Mailbox) -> dict[str, Any]:
-    return smtp_settings(mailbox)
+    return smtp_settings(mailbox)  # the application sends to the loopback server (tests/conftest.py)
+
+
+pytestmark = [pytest.mark.commits]
+MESSAGES = 12
 
 
 @pytest.fixture

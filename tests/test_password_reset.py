@@ -4,7 +4,6 @@ no delivery during the request, a single-use link that expires, every session en
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,23 +17,18 @@ from elearning.models import AuditEvent, OutboxMessage, PasswordResetToken
 from elearning.services.mail import delivery
 from tests.conftest import NOW
 from tests.factories import PASSWORD, make_org, make_person
-from tests.smtp import Mailbox, running_mailbox, smtp_settings
+from tests.smtp import Mailbox, smtp_settings
 from tests.web import csrf_token, sign_in, signed_in_client
-
-NEW_PASSWORD = "a brand new passphrase here"
-LINK = re.compile(r"http://elearning\.test/password/reset/[A-Za-z0-9_-]+\?lang=(?:fr|en)")
-CSRF_VALUE = re.compile(r'(name="csrf-token" content="|name="csrf_token" type="hidden" value=")[^"]+"')
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with running_mailbox() as box:
-        yield box
 
 
 @pytest.fixture
 def app_config(mailbox: Mailbox) -> dict[str, Any]:
-    return smtp_settings(mailbox)
+    return smtp_settings(mailbox)  # the application sends to the loopback server (tests/conftest.py)
+
+
+NEW_PASSWORD = "a brand new passphrase here"
+LINK = re.compile(r"http://elearning\.test/password/reset/[A-Za-z0-9_-]+\?lang=(?:fr|en)")
+CSRF_VALUE = re.compile(r'(name="csrf-token" content="|name="csrf_token" type="hidden" value=")[^"]+"')
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ message commits with the question (a refused question queues nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,23 +15,18 @@ from elearning.extensions import db
 from elearning.models import Organization, OutboxMessage, Person
 from elearning.services.mail import delivery
 from tests.factories import PASSWORD, make_person
-from tests.smtp import Mailbox, running_mailbox, smtp_settings
+from tests.smtp import Mailbox, smtp_settings
 from tests.web import csrf_token, signed_in_client
 from tests.world import World, build_world
-
-SECTION = "/modules/mise-en-contexte/constats"
-SECRET = "Une situation délicate au centre-ville"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with running_mailbox() as box:
-        yield box
 
 
 @pytest.fixture
 def app_config(mailbox: Mailbox) -> dict[str, Any]:
-    return smtp_settings(mailbox)
+    return smtp_settings(mailbox)  # the application sends to the loopback server (tests/conftest.py)
+
+
+SECTION = "/modules/mise-en-contexte/constats"
+SECRET = "Une situation délicate au centre-ville"
 
 
 @pytest.fixture
