@@ -44,6 +44,7 @@ PAGES: tuple[Page, ...] = (
     Page("certificate PDF", "/certificates/{certificate_id}.pdf", WORKER, b"%PDF-"),
     Page("team matrix", "/team", PIVOT, b"Membre 001 Banc"),
     Page("team CSV", "/team.csv", PIVOT, b"Membre 001 Banc"),
+    Page("team reminders", "/team/reminders?team={pivot_team}", PIVOT, b"Membre 001 Banc"),
     Page("coverage report", "/reports/coverage", TABLE, b'id="coverage-table"'),
     Page("certificate register", "/reports/certificates", TABLE, b"Registre des attestations"),
     Page("directory", "/directory", WORKER, b'id="directory-results"'),
@@ -62,6 +63,9 @@ FACTS_SQL: dict[str, str] = {
     "certificate_id": "SELECT c.id FROM certificates c JOIN people p ON p.id = c.person_id "
     "WHERE p.email = :worker AND c.revoked_at IS NULL ORDER BY c.id LIMIT 1",
     "certificate_code": "SELECT code FROM certificates WHERE id = :certificate_id",
+    # The bench pivot's team (the reminders page).
+    "pivot_team": "SELECT tm.team_id FROM team_memberships tm JOIN people p ON p.id = tm.person_id "
+    "WHERE p.email = 'pivot.spvq@example.org' AND tm.role = 'pivot' AND tm.end_on IS NULL ORDER BY tm.team_id LIMIT 1",
 }
 
 

@@ -64,6 +64,7 @@ MATRIX: list[Row] = [
     R("/account/language",         "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
     # The work phone and whether the directory shows it: an empty POST lacks the phone field (400).
     R("/account/directory",        "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
+    R("/account/digests",          "POST", None,                         302, 400, 400, 400, 400, 400, 400, 400),
     # The partner directory: everyone signed in; an unknown organization filter is 400.
     R("/directory",                "GET",  None,                         302, 200, 200, 200, 200, 200, 200, 200),
     R("/directory",                "GET",  "/directory?q=pivot&org={org_b}",
@@ -107,6 +108,19 @@ MATRIX: list[Row] = [
                                                                          302, 404, 400, 404, 400, 404, 403, 400),
     R("/team/members/<int:person_id>/extra-attempt", "POST", "/team/members/{member_b}/extra-attempt",
                                                                          302, 404, 404, 404, 404, 400, 403, 400,
+      variant="foreign"),
+    # Reminders: the team's pivot and its organization's coordinator; the Table and Admin see the team but do not
+    # remind (403); a team one may not see is 404, as is the page for whoever has no team page; no team named, or
+    # an empty POST (nobody chosen), is 400.
+    R("/team/reminders",           "GET",  "/team/reminders?team={team_a}", 302, 404, 200, 404, 200, 404, 403, 403),
+    R("/team/reminders",           "GET",  "/team/reminders?team={team_b}", 302, 404, 404, 404, 404, 200, 403, 403,
+      variant="foreign"),
+    R("/team/reminders",           "GET",  "/team/reminders?team=999999",   302, 404, 404, 404, 404, 404, 404, 404,
+      variant="unknown"),
+    R("/team/reminders",           "GET",  "/team/reminders",               302, 404, 400, 400, 400, 400, 400, 400,
+      variant="no team"),
+    R("/team/reminders",           "POST", "/team/reminders?team={team_a}", 302, 404, 400, 404, 400, 404, 403, 403),
+    R("/team/reminders",           "POST", "/team/reminders?team={team_b}", 302, 404, 404, 404, 404, 400, 403, 403,
       variant="foreign"),
     # Questions asked on modules: the inbox of pivots, coordinators and the Table (not Admin's). A question is
     # private: whoever may not read it gets 404 (another team's pivot, another organization); whoever may read it

@@ -21,6 +21,7 @@ from elearning.models.password_resets import PasswordResetToken
 from elearning.models.people import CoordinatorGrant, GlobalGrant, Membership, Person, PivotDesignation
 from elearning.models.progress import Completion, SectionView
 from elearning.models.questions import ModuleQuestion, QuestionAnswer
+from elearning.models.reminders import Digest, Reminder
 from elearning.models.sessions import WebSession
 from elearning.models.teams import Team, TeamMembership
 
@@ -31,6 +32,7 @@ __all__ = [
     "Completion",
     "ContentRevision",
     "CoordinatorGrant",
+    "Digest",
     "ExtraAttempt",
     "GlobalGrant",
     "Membership",
@@ -48,6 +50,7 @@ __all__ = [
     "QuestionAnswer",
     "Quiz",
     "QuizAttempt",
+    "Reminder",
     "Section",
     "SectionView",
     "Team",

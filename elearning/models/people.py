@@ -48,6 +48,9 @@ class Person(UserMixin, Model):
     questions_revision: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     #: When the person last looked at the module changes listed in their team inbox (None: never).
     changes_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: Whether the person gets the weekly digest when they are a pivot or a coordinator (their choice on
+    #: ``/account``; on by default).
+    digests_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"

@@ -122,6 +122,12 @@ def can_view_team(viewer: Viewer, team: TeamRef) -> bool:
     )
 
 
+def can_send_reminders(viewer: Viewer, team: TeamRef) -> bool:
+    """Reminders to a team's members of what they have due: the team's pivot and the coordinator of its
+    organization (the Table and Admin follow coverage; they do not remind people)."""
+    return team.team_id in viewer.pivot_team_ids or viewer.coordinates(team.organization_id)
+
+
 def can_view_member(viewer: Viewer, member: MemberRef) -> bool:
     """A member's detail (progress, attempts): their pivots, their coordinator, the Table, Admin."""
     return (

@@ -40,6 +40,8 @@ CONTACT_FORM = 'form[action$="/account/directory"]'
 REVOKE_FORM = 'form[action$="/revoke"]'
 FORGOT_FORM = 'form[action$="/password/forgot"]'
 RESET_FORM = 'form[action*="/password/reset/"]'
+REMINDERS_FORM = 'form[action*="/team/reminders"]'
+DIGEST_FORM = 'form[action$="/account/digests"]'
 
 
 def submit(page: Page, button: Locator | str) -> None:
@@ -118,6 +120,20 @@ def ask_for_a_link_with_a_malformed_address(page: Page) -> None:
     form = page.locator(FORGOT_FORM)
     form.locator('input[name="email"]').fill("pas-une-adresse")
     submit(page, form.locator('button[type="submit"]'))
+
+
+def remind_everyone_overdue(page: Page) -> None:
+    """The reminders page with what a send did: every member overdue reminded, or, once journey 2 reminded
+    them, each skipped with the reason (the 7-day rule)."""
+    submit(page, page.locator(REMINDERS_FORM).locator('button[value="overdue"]'))
+
+
+def remind_nobody(page: Page) -> None:
+    """The reminders page showing its error: sent with nobody chosen (nothing is sent)."""
+    form = page.locator(REMINDERS_FORM)
+    for box in form.locator('input[name="person"]').all():
+        box.uncheck()
+    submit(page, form.locator('button[value="selected"]'))
 
 
 def open_the_menu_on_a_phone(page: Page) -> None:

@@ -147,6 +147,9 @@ FACTS_SQL = {
     "team_without_pivot": "SELECT t.id FROM teams t JOIN organizations o ON o.id = t.organization_id "
     "WHERE o.code = 'SPVQ' AND t.name = 'Patrouille Est'",
     "pivot_without_team": "SELECT id FROM people WHERE email = 'stephane.menard@example.org'",
+    # pivot.spvq's team (the reminders page).
+    "pivot_team": "SELECT tm.team_id FROM team_memberships tm JOIN people p ON p.id = tm.person_id "
+    "WHERE p.email = 'pivot.spvq@example.org' AND tm.role = 'pivot' AND tm.end_on IS NULL ORDER BY tm.team_id LIMIT 1",
     # marc.gagnon has no attempts left (pivot.spvq can grant one).
     "member_locked": "SELECT id FROM people WHERE email = 'marc.gagnon@example.org'",
     # worker.cjq (pivot.cjq's team): attempts, sections read, a certificate.

@@ -109,6 +109,12 @@ PAGES: list[Page] = [
     # The Table picks an organization, then one of its teams.
     Page("team-table",           "/team?org=CJQ", "table", rules=("/team",)),
     Page("member",               "/team/members/{member_locked}", "pivot", rules=("/team/members/<int:person_id>",)),
+    # Reminders: the pivot's team with everyone overdue chosen, what a send did, and a send with nobody chosen.
+    Page("team-reminders",       "/team/reminders?team={pivot_team}&overdue=1", "pivot", rules=("/team/reminders",)),
+    Page("team-reminders-sent",  "/team/reminders?team={pivot_team}", "pivot", setup=actions.remind_everyone_overdue,
+         rules=("/team/reminders",)),
+    Page("team-reminders-error", "/team/reminders?team={pivot_team}", "pivot", setup=actions.remind_nobody,
+         status=400, rules=("/team/reminders",)),
     # The questions inbox: the pivot's teams' questions (the one journey 2 answered among them), unanswered first.
     Page("inbox",                "/team/inbox", "pivot"),
     # The coordinator: every question of the organization, the one of a team without a pivot marked.

@@ -217,6 +217,25 @@ def test_journey_2_a_pivot_filters_the_matrix_exports_it_opens_a_member_and_gran
     assert "overdue=1" in page.url
     assert page.get_by_label("En retard seulement").is_checked()
 
+    # A reminder to those overdue: the page lists them chosen, with what each has due; sending says who got one.
+    submit(page, page.get_by_role("link", name="Relancer les").first)
+    assert heading(page).startswith("Rappels – ")
+    assert page.get_by_label("Jérôme Paradis").is_checked()
+    assert not page.get_by_label("William Intervenant").is_checked()  # nothing overdue
+    submit(page, page.get_by_role("button", name="Relancer les membres choisis"))
+    outcome = page.locator(".reminder-outcome")
+    assert outcome.get_by_role("heading", level=2).inner_text().startswith("Des rappels ont été envoyés à")
+    assert "Jérôme Paradis" in outcome.inner_text()
+    # Sent again the same day: nobody gets a second one, and the page says why.
+    page.get_by_label("Jérôme Paradis").check()
+    submit(page, page.get_by_role("button", name="Relancer les membres choisis"))
+    outcome = page.locator(".reminder-outcome")
+    assert outcome.get_by_role("heading", level=2).inner_text() == "Un rappel a été envoyé à 0 membre."
+    assert (
+        "Jérôme Paradis\u00a0: tout ce qu’il a à faire lui a été rappelé il y a moins de 7 jours"
+        in outcome.inner_text()
+    )
+
 
 def test_journey_4_the_table_reads_the_coverage_report_on_a_past_date_drills_down_and_downloads_the_pdf(
     browsing: Browsing,

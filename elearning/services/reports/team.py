@@ -223,6 +223,7 @@ class TrackShare:
 class TeamMatrix:
     team_id: int
     name: str
+    organization_id: int
     organization_code: str
     organization_fr: str
     organization_en: str
@@ -639,6 +640,7 @@ def team_view(viewer: Viewer, filters: Filters, day: dt.date) -> TeamView:
             TeamMatrix(
                 team_id=team.id,
                 name=team.name,
+                organization_id=team.organization_id,
                 organization_code=organization.code,
                 organization_fr=organization.name_fr,
                 organization_en=organization.name_en,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from elearning.security.passwords import MAX_PASSWORD_LENGTH
@@ -69,6 +69,12 @@ class DirectoryContactForm(FlaskForm):
         render_kw={"autocomplete": "work tel", "type": "tel", "inputmode": "tel", "maxlength": PHONE_MAX},
     )
     phone_in_directory = BooleanField(_l("Show this number in the directory"))
+
+
+class DigestForm(FlaskForm):
+    #: Always sent by the account page's form (an unchecked box sends nothing): a form without it is refused.
+    shown = HiddenField(default="1", validators=[_sent])
+    digests_enabled = BooleanField(_l("Send me the weekly digest"))
 
 
 class ForgotPasswordForm(FlaskForm):

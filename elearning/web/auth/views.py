@@ -13,8 +13,10 @@ from elearning.extensions import db
 from elearning.security import ratelimit
 from elearning.services import history
 from elearning.services.errors import ServiceError
+from elearning.services.notices import digests
 from elearning.services.people import accounts, auth, directory, password_resets
 from elearning.web.auth.forms import (
+    DigestForm,
     DirectoryContactForm,
     ForgotPasswordForm,
     LanguageForm,
@@ -83,6 +85,7 @@ def _render_account(
     password_form: PasswordChangeForm | None = None,
     language_form: LanguageForm | None = None,
     contact_form: DirectoryContactForm | None = None,
+    digest_form: DigestForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     person = signed_in_person()
@@ -90,6 +93,7 @@ def _render_account(
     contact_form = contact_form or DirectoryContactForm(
         formdata=None, work_phone=person.work_phone, phone_in_directory=person.phone_in_directory
     )
+    digest_form = digest_form or DigestForm(formdata=None, digests_enabled=person.digests_enabled)
     organization, teams = history.affiliation_of(person.id, clock.today())
     return (
         render_template(
@@ -101,6 +105,7 @@ def _render_account(
             password_form=password_form or PasswordChangeForm(),
             language_form=language_form,
             contact_form=contact_form,
+            digest_form=digest_form,
         ),
         status,
     )
@@ -161,6 +166,18 @@ def change_directory_contact() -> Response | tuple[str, int]:
             flash(_("Your work phone and your choice for the directory have been saved."), "success")
             return redirect(url_for("auth.account"))
     return _render_account(contact_form=form, status=400)
+
+
+@blueprint.post("/account/digests")
+@login_required
+def change_digests() -> Response | tuple[str, int]:
+    form = DigestForm()
+    if not form.validate_on_submit():
+        return _render_account(digest_form=form, status=400)
+    enabled = bool(form.digests_enabled.data)
+    digests.set_enabled(signed_in_person(), enabled)
+    flash(_("You will get the weekly digest.") if enabled else _("You will not get the weekly digest."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @blueprint.route("/password/forgot", methods=["GET", "POST"])

@@ -1,10 +1,8 @@
 """The questions inbox ``/team/inbox``: the questions of the pivot's teams (the coordinator's organization, every
 organization for the Table), unanswered first, the answer forms and the Table's hide forms; the module changes
-pivots are shown beside them (:mod:`elearning.services.reports.module_changes`, when that part is built)."""
+pivots are shown beside them (:mod:`elearning.services.reports.module_changes`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,13 +14,9 @@ from elearning.extensions import db
 from elearning.permissions import Viewer
 from elearning.services.errors import Invalid
 from elearning.services.learning import question_inbox, questions
+from elearning.services.reports import module_changes
 from elearning.web.team.views import blueprint
 from elearning.web.visitors import current_viewer
-
-try:
-    from elearning.services.reports import module_changes
-except ImportError:  # built beside this page by another part of the issue
-    module_changes = None  # type: ignore[assignment]
 
 
 def _after() -> int | None:
@@ -30,9 +24,7 @@ def _after() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _changes(viewer: Viewer) -> Any:
-    if module_changes is None:
-        return None
+def _changes(viewer: Viewer) -> module_changes.ModuleChanges | None:
     return module_changes.changes_for(viewer, clock.today())
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.exports import Sheet
 from elearning.i18n import page_language
 from elearning.services.learning import question_inbox
@@ -30,6 +30,7 @@ def _view() -> team.TeamView:
 def matrix() -> str:
     view = _view()
     args = view.filters.as_args()
+    viewer = current_viewer()
     return render_template(
         "team/matrix.html",
         view=view,
@@ -37,8 +38,13 @@ def matrix() -> str:
         text=cells.cell_text(view, args),
         statuses=[status.value for status in ModuleStatus],
         sorts=[(team.Sort.NAME, _("Name")), (team.Sort.PROGRESS, _("Progress")), (team.Sort.DUE, _("Due date"))],
-        unanswered=question_inbox.unanswered_count(current_viewer(), clock.today()),
-        has_inbox=question_inbox.has_inbox(current_viewer()),
+        unanswered=question_inbox.unanswered_count(viewer, clock.today()),
+        has_inbox=question_inbox.has_inbox(viewer),
+        remindable={
+            matrix.team_id
+            for matrix in view.matrices
+            if permissions.can_send_reminders(viewer, permissions.TeamRef(matrix.team_id, matrix.organization_id))
+        },
     )
 
 
