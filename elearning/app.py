@@ -16,6 +16,7 @@ from elearning.config import load_settings
 from elearning.extensions import babel, csrf, db, limiter, login_manager, migrate
 from elearning.i18n import compile_catalogs, select_locale
 from elearning.web import init_web
+from elearning.web.admin import blueprint as admin
 from elearning.web.auth.views import blueprint as auth
 from elearning.web.certificates.views import blueprint as certificates
 from elearning.web.directory.views import blueprint as directory
@@ -26,7 +27,7 @@ from elearning.web.org import blueprint as org
 from elearning.web.reports import blueprint as reports
 from elearning.web.team.views import blueprint as team
 
-BLUEPRINTS = (health, auth, main, learn, team, certificates, reports, org, directory)
+BLUEPRINTS = (health, auth, main, learn, team, certificates, reports, org, directory, admin)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

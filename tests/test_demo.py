@@ -266,7 +266,14 @@ def test_demo_organization_view_and_directory_have_something_to_show(app: Flask,
         assert pivots["Patrice Pivot"].phone == "418 641-6411 poste 2210"
         assert pivots["Pascale Pivot"].phone is None
         assert "Stéphane Ménard" in pivots and "William Intervenant" not in pivots
-        # The demo's questions were asked in the past: their notifications are not queued for sending.
-        from elearning.models import OutboxMessage
+        # The demo's questions were asked in the past: their notifications are not queued for sending. Its past
+        # reminders' messages were delivered, refused (failed) or wait for another attempt; each is recorded.
+        from elearning.models import OutboxMessage, Reminder
 
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+        messages = db.session.execute(sa.select(OutboxMessage.kind, OutboxMessage.status, OutboxMessage.address)).all()
+        assert sorted((kind, status) for kind, status, _address in messages) == [
+            ("reminder", "failed"),
+            ("reminder", "queued"),
+            ("reminder", "sent"),
+        ]
+        assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Reminder.message_id)))) == 3

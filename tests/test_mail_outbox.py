@@ -142,8 +142,8 @@ def test_retries_back_off_then_the_message_fails_and_shows_in_the_status(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "mail: 0 queued, 0 sending, 0 sent, 1 failed"
-    assert lines[1].split() == ["id", "recipient", "kind", "attempts", "last", "error"]
-    assert lines[2].split()[:4] == [str(row.id), "nobody@example.org", "mail.test", "8"]
+    assert lines[1].split() == ["id", "status", "recipient", "kind", "attempts", "last", "error"]
+    assert lines[2].split()[:5] == [str(row.id), "failed", "nobody@example.org", "mail.test", "8"]
     assert "451 4.3.0 Mailbox busy" in lines[2]
 
 

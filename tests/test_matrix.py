@@ -181,6 +181,9 @@ MATRIX: list[Row] = [
                                                                          302, 404, 404, 404, 400, 404, 403, 400),
     # The coverage report: the Table and Admin; an organization's drill-down: its coordinator too. The people's
     # records are private: everyone else gets 404.
+    # Administration: Admin only (the administration issue opens parts of it to the Table).
+    R("/admin/",                   "GET",  None,                         302, 404, 404, 404, 404, 404, 404, 200),
+    R("/admin/mail",               "GET",  None,                         302, 404, 404, 404, 404, 404, 404, 200),
     R("/reports/coverage",         "GET",  None,                         302, 404, 404, 404, 404, 404, 200, 200),
     R("/reports/coverage",         "GET",  "/reports/coverage?as_of=1990-01-01",
                                                                          302, 404, 404, 404, 404, 404, 400, 400,

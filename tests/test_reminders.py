@@ -75,7 +75,7 @@ def test_day_0_sent_day_6_skipped_with_the_reason_day_7_sent(
     skipped = _send(client, crew.team_id, person=[str(crew.late)], action="selected")
     assert skipped.status_code == 200
     texts = " ".join(visible_texts(skipped.get_data(as_text=True)))
-    assert "Reminders were sent to 0 members." in texts
+    assert "No reminder was sent." in texts
     assert "1 member skipped" in texts
     assert "Lucie Retard: everything due was reminded less than 7 days ago; the next reminder can go on" in texts
     with app.app_context():
@@ -167,7 +167,7 @@ def test_only_the_teams_pivot_and_coordinator_may_remind(app: Flask, crew: Crew)
 def test_the_matrix_links_to_the_reminders(app: Flask, crew: Crew) -> None:
     page = _pivot(app).get("/team?lang=en").get_data(as_text=True)
     assert f"/team/reminders?team={crew.team_id}&amp;overdue=1" in page
-    assert "Remind the 2 members overdue" in page
+    assert "Remind those overdue" in page
 
 
 # -- send-due ------------------------------------------------------------------------------------------
@@ -235,11 +235,13 @@ def test_the_page_and_a_send_cost_the_same_for_4_and_60_members_but_an_insert_pe
             sent = client.post(f"/team/reminders?team={crew.team_id}", data={"csrf_token": token, "action": "overdue"})
         assert sent.status_code == 200
         send_counts[size] = counted.count
-        messages = sum(1 for statement in counted.statements if statement.startswith("INSERT INTO outbox_messages"))
-        assert messages == size - 2  # those overdue: every member but Frédéric and the pivot
-        send_counts[size] = counted.count - messages  # one INSERT per message, everything else fixed
+        inserts = sum(1 for statement in counted.statements if statement.startswith("INSERT INTO outbox_messages"))
+        assert 1 <= inserts <= size - 2  # those overdue: every member but Frédéric and the pivot
+        send_counts[size] = counted.count - inserts  # an INSERT per message on SQLite (one batch on PostgreSQL)
         with app.app_context():  # the next round sends again
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == size - 2
             db.session.execute(sa.delete(Reminder))
+            db.session.execute(sa.delete(OutboxMessage))
             db.session.commit()
     assert page_counts[4] == page_counts[60], page_counts
     assert send_counts[4] == send_counts[60], send_counts

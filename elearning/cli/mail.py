@@ -22,14 +22,13 @@ def flush(limit: int | None) -> None:
 
 @mail.command("status")
 def status() -> None:
-    """Messages by status, and the failed ones with their last error."""
+    """Messages by status, then the failed ones and those retrying, with their last error."""
     outbox = delivery.status()
     click.echo("mail: " + ", ".join(f"{count} {name}" for name, count in outbox.counts.items()))
-    if outbox.failed:
-        echo_table(
-            ["id", "recipient", "kind", "attempts", "last error"],
-            [[str(m.id), m.address, m.kind, str(m.attempts), m.last_error] for m in outbox.failed],
-        )
+    rows = [[str(m.id), "failed", m.address, m.kind, str(m.attempts), m.last_error] for m in outbox.failed]
+    rows += [[str(m.id), "retrying", m.address, m.kind, str(m.attempts), m.last_error] for m in outbox.retrying]
+    if rows:
+        echo_table(["id", "status", "recipient", "kind", "attempts", "last error"], rows)
 
 
 @mail.command("test")

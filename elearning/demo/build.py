@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from elearning import clock
 from elearning.demo import history as demo_history
 from elearning.demo import questions as demo_questions
+from elearning.demo import reminders as demo_reminders
 from elearning.demo.data import DEMO_PASSWORD, ORGANIZATIONS, PEOPLE, TEAMS, DemoPerson, DemoReport
 from elearning.extensions import db
 from elearning.models import Organization, Person, Team
@@ -62,6 +63,7 @@ def load_demo() -> DemoReport:
     for person, person_spec in created:
         demo_history.live(person, person_spec.history)
     demo_questions.load_questions(report)
+    demo_reminders.load_reminders(report)
     return report
 
 

@@ -109,6 +109,9 @@ PAGES: list[Page] = [
     # The Table picks an organization, then one of its teams.
     Page("team-table",           "/team?org=CJQ", "table", rules=("/team",)),
     Page("member",               "/team/members/{member_locked}", "pivot", rules=("/team/members/<int:person_id>",)),
+    # The Admin's index and the outbox (the demo's past reminders: sent, one retrying, one failed).
+    Page("admin",                "/admin/",  "admin"),
+    Page("admin-mail",           "/admin/mail", "admin"),
     # Reminders: the pivot's team with everyone overdue chosen, what a send did, and a send with nobody chosen.
     Page("team-reminders",       "/team/reminders?team={pivot_team}&overdue=1", "pivot", rules=("/team/reminders",)),
     Page("team-reminders-sent",  "/team/reminders?team={pivot_team}", "pivot", setup=actions.remind_everyone_overdue,

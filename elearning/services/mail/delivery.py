@@ -27,11 +27,13 @@ from typing import Any, cast
 import sqlalchemy as sa
 from flask import current_app
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import OutboxMessage
 from elearning.models.mail import FAILED, MAX_ERROR_LENGTH, QUEUED, SENDING, SENT, STATUSES
+from elearning.permissions import Viewer
 from elearning.services import transactions
+from elearning.services.access import check
 from elearning.services.mail.transports import DeliveryError, Outgoing, Transport, transport_for
 
 log = logging.getLogger(__name__)
@@ -65,19 +67,30 @@ class FlushReport:
         return f"mail: {self.sent} sent, {self.retrying} retrying, {self.failed} failed"
 
 
+#: How many failed (and retrying) messages the Admin's page shows, newest (oldest) first.
+SHOWN_FAILURES = 50
+
+
 @dataclasses.dataclass(frozen=True)
 class FailedMessage:
+    """A message that failed, or is waiting for another attempt after failing."""
+
     id: int
     address: str
     kind: str
     attempts: int
     last_error: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
 
 
 @dataclasses.dataclass(frozen=True)
 class OutboxStatus:
     counts: dict[str, int]
+    #: Newest first.
     failed: list[FailedMessage]
+    #: Queued again after a failed delivery, oldest first.
+    retrying: list[FailedMessage] = dataclasses.field(default_factory=list)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -226,25 +239,44 @@ def flush(limit: int | None = None) -> FlushReport:
     return report
 
 
-def status() -> OutboxStatus:
-    """Messages by status, and the failed ones (newest first): what an Admin sees of the outbox."""
+def _troubled(condition: sa.ColumnElement[bool], order: Any, limit: int | None) -> list[FailedMessage]:
+    statement = (
+        sa.select(
+            OutboxMessage.id,
+            OutboxMessage.address,
+            OutboxMessage.kind,
+            OutboxMessage.attempts,
+            OutboxMessage.last_error,
+            OutboxMessage.created_at,
+            OutboxMessage.next_attempt_at,
+        )
+        .where(condition)
+        .order_by(order)
+        .limit(limit)
+    )
+    return [
+        FailedMessage(
+            row.id, row.address, row.kind, row.attempts, row.last_error or "", row.created_at, row.next_attempt_at
+        )
+        for row in db.session.execute(statement)
+    ]
+
+
+def status(limit: int | None = None) -> OutboxStatus:
+    """Messages by status, the failed ones (newest first) and those retrying after a failure (oldest first), at
+    most ``limit`` of each (None: all): what ``elearning mail status`` prints (three statements)."""
     counts = dict.fromkeys(STATUSES, 0)
     for name, count in db.session.execute(
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
     ):
         counts[name] = count
-    failed = [
-        FailedMessage(row.id, row.address, row.kind, row.attempts, row.last_error or "")
-        for row in db.session.execute(
-            sa.select(
-                OutboxMessage.id,
-                OutboxMessage.address,
-                OutboxMessage.kind,
-                OutboxMessage.attempts,
-                OutboxMessage.last_error,
-            )
-            .where(OutboxMessage.status == FAILED)
-            .order_by(OutboxMessage.id.desc())
-        )
-    ]
-    return OutboxStatus(counts, failed)
+    failed = _troubled(OutboxMessage.status == FAILED, OutboxMessage.id.desc(), limit)
+    retrying = _troubled(sa.and_(OutboxMessage.status == QUEUED, OutboxMessage.attempts > 0), OutboxMessage.id, limit)
+    return OutboxStatus(counts, failed, retrying)
+
+
+def outbox_status(viewer: Viewer) -> OutboxStatus:
+    """The outbox as an Admin sees it on ``/admin/mail``: the counts, and the newest :data:`SHOWN_FAILURES`
+    failed and oldest retrying messages. :class:`NotFound` for anyone else."""
+    check(permissions.can_administer(viewer), viewer)
+    return status(SHOWN_FAILURES)

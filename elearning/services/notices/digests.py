@@ -291,7 +291,7 @@ def send(*, dry_run: bool = False) -> DigestReport:
     for person in people:
         viewer = load_viewer(person.id, day)
         language = person.preferred_language
-        wanted: list[tuple[str, object]] = []
+        wanted: list[tuple[str, PivotDigest | CoordinatorDigest]] = []
         with force_locale(language):
             if viewer.pivot_team_ids:
                 if (person.id, PIVOT) in already:
@@ -304,7 +304,7 @@ def send(*, dry_run: bool = False) -> DigestReport:
                 else:
                     wanted.append((COORDINATOR, coordinator_digest(viewer, language)))
         for kind, digest in wanted:
-            if not digest.has_news:  # type: ignore[attr-defined]
+            if not digest.has_news:
                 report.empty += 1
                 continue
             if dry_run:
