@@ -49,6 +49,7 @@ ENVIRONMENT_SETTINGS = (
     "RENEWAL_WINDOW_DAYS",
     "QUESTIONS_RETENTION_MONTHS",
     "PASSWORD_RESET_MINUTES",
+    "PASSWORD_SET_DAYS",
     "SMTP_HOST",
     "SMTP_PORT",
     "SMTP_SECURITY",
@@ -319,6 +320,7 @@ def load_settings(environ: Mapping[str, str], overrides: Mapping[str, Any] | Non
         "RENEWAL_WINDOW_DAYS": _int_setting(values, "RENEWAL_WINDOW_DAYS", 60, minimum=1),
         "QUESTIONS_RETENTION_MONTHS": _int_setting(values, "QUESTIONS_RETENTION_MONTHS", 24, minimum=1),
         "PASSWORD_RESET_MINUTES": _int_setting(values, "PASSWORD_RESET_MINUTES", 60, minimum=5),
+        "PASSWORD_SET_DAYS": _int_setting(values, "PASSWORD_SET_DAYS", 7, minimum=1),
         **mail_settings(values, env),
     }
     # Explicit overrides of other Flask settings (tests) pass through unchanged.

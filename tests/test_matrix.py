@@ -184,6 +184,10 @@ MATRIX: list[Row] = [
     # Administration: Admin only (the administration issue opens parts of it to the Table).
     R("/admin/",                   "GET",  None,                         302, 404, 404, 404, 404, 404, 404, 200),
     R("/admin/mail",               "GET",  None,                         302, 404, 404, 404, 404, 404, 404, 200),
+    # The import: an empty POST has no file (400), an empty apply no file waiting (400).
+    R("/admin/users/import",       "GET",  None,                         302, 404, 404, 404, 404, 404, 404, 200),
+    R("/admin/users/import",       "POST", None,                         302, 404, 404, 404, 404, 404, 404, 400),
+    R("/admin/users/import/apply", "POST", None,                         302, 404, 404, 404, 404, 404, 404, 400),
     R("/reports/coverage",         "GET",  None,                         302, 404, 404, 404, 404, 404, 200, 200),
     R("/reports/coverage",         "GET",  "/reports/coverage?as_of=1990-01-01",
                                                                          302, 404, 404, 404, 404, 404, 400, 400,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -11,7 +12,7 @@ from elearning.cli.base import Group, echo_table
 from elearning.permissions import SYSTEM
 from elearning.services import history
 from elearning.services.errors import Invalid
-from elearning.services.people import accounts, organizations
+from elearning.services.people import accounts, imports, organizations
 
 users = Group("users", help="Create accounts, set their roles, deactivate them.")
 
@@ -110,3 +111,40 @@ def deactivate(email: str) -> None:
     person = accounts.get_person(email)
     accounts.deactivate(SYSTEM, person)
     click.echo(f"deactivated {person.email}")
+
+
+@users.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", "apply_", is_flag=True, help="Land the valid rows (without it: a preview, nothing written).")
+@click.option("--send-links", is_flag=True, help="With --apply: e-mail each new account a link to set its password.")
+def import_(file: Path, apply_: bool, send_links: bool) -> None:
+    """Import accounts from a CSV file (email;full_name;organization;roles;team;language): a preview of every
+    row (create, update, unchanged or error, with its line and reason) unless --apply."""
+    if send_links and not apply_:
+        raise click.ClickException("--send-links goes with --apply")
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror}") from None
+    if size > imports.MAX_BYTES:
+        raise click.ClickException(imports.too_big())
+    with file.open("rb") as stream:
+        data = imports.read_limited(stream)
+    if apply_:
+        applied = imports.apply(SYSTEM, data, send_links=send_links, file_name=file.name)
+        result = applied.preview
+    else:
+        result = imports.preview(SYSTEM, data)
+    shown = [row for row in result.rows if row.action != imports.UNCHANGED]
+    if shown:
+        echo_table(
+            ["line", "action", "email", "reason"],
+            [[str(row.line), row.action, row.email, row.reason] for row in shown],
+        )
+    counts = result.counts
+    summary = ", ".join(f"{counts[action]} {action}" for action in imports.ACTIONS)
+    if apply_:
+        links = f"; {applied.links_sent} password-set links queued" if send_links else ""
+        click.echo(f"import applied: {summary}{links}")
+    else:
+        click.echo(f"import preview: {summary} (nothing written; --apply lands the valid rows)")

@@ -112,6 +112,12 @@ PAGES: list[Page] = [
     # The Admin's index and the outbox (the demo's past reminders: sent, one retrying, one failed).
     Page("admin",                "/admin/",  "admin"),
     Page("admin-mail",           "/admin/mail", "admin"),
+    # The import: the form, the preview of the demo's example file, and the form sent without a file.
+    Page("admin-import",         "/admin/users/import", "admin"),
+    Page("admin-import-preview", "/admin/users/import", "admin", setup=actions.preview_the_example_import,
+         rules=("/admin/users/import",)),
+    Page("admin-import-error",   "/admin/users/import", "admin", setup=actions.preview_without_a_file, status=400,
+         rules=("/admin/users/import",)),
     # Reminders: the pivot's team with everyone overdue chosen, what a send did, and a send with nobody chosen.
     Page("team-reminders",       "/team/reminders?team={pivot_team}&overdue=1", "pivot", rules=("/team/reminders",)),
     Page("team-reminders-sent",  "/team/reminders?team={pivot_team}", "pivot", setup=actions.remind_everyone_overdue,

@@ -14,7 +14,15 @@ from pypdf import PdfReader
 
 from elearning.demo.data import DEMO_PASSWORD
 from elearning.services.certification.codes import display_code
-from tests.browser.actions import LOGOUT_FORM, QUIZ_FORM, ask_to_revoke, fill_sign_in, quiz_answers, submit
+from tests.browser.actions import (
+    LOGOUT_FORM,
+    QUIZ_FORM,
+    ask_to_revoke,
+    fill_sign_in,
+    preview_the_example_import,
+    quiz_answers,
+    submit,
+)
 from tests.browser.browsing import Browsing
 from tests.browser.keyboard import answer_quiz_by_keyboard
 
@@ -311,3 +319,32 @@ def test_journey_3_a_coordinator_sees_teams_and_pivots_designates_a_pivot_and_se
     # The coordinator's language was stored as English by ?lang=en: back to French for the pages checked later.
     page.goto(browsing.server.url("/", "fr"))
     assert page.locator("html").get_attribute("lang") == "fr"
+
+
+def test_journey_7_an_admin_imports_300_accounts_previews_the_bad_rows_applies_and_imports_again(
+    browsing: Browsing,
+) -> None:
+    page = browsing.new_page("admin")
+    page.goto(browsing.server.url("/"))
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Administration").click()
+    assert heading(page) == "Administration"
+    submit(page, page.get_by_role("link", name="Importer des comptes"))
+    assert heading(page) == "Importer des comptes"
+
+    preview_the_example_import(page)
+    assert page.get_by_role("heading", name="Aperçu de import-300.csv").is_visible()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 300
+    errors = page.locator("tr.import-error")
+    assert errors.count() == 8
+    first = errors.first.inner_text()
+    assert first.startswith("18") and "n’est pas une adresse courriel valide" in first
+    assert "utilisez Déplacer" in page.locator("tr.import-error", has_text="worker.cjq@example.org").inner_text()
+    submit(page, page.get_by_role("button", name="Importer les 292 lignes valides"))
+    status = page.get_by_role("status").first.inner_text()
+    assert status.startswith("Import appliqué\u00a0: 292 créés")
+
+    # The same file again: every valid row unchanged, nothing to import.
+    preview_the_example_import(page)
+    assert page.locator("tr.import-unchanged").count() == 292
+    assert page.get_by_text("Aucune ligne n’a rien à importer.").is_visible()

@@ -16,12 +16,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from elearning import clock
+from elearning import clock, permissions
 from elearning.extensions import db
 from elearning.models import PasswordResetToken, Person
+from elearning.permissions import Viewer
 from elearning.security.passwords import hash_password
+from elearning.services.access import require
 from elearning.services.audit import record
-from elearning.services.errors import Invalid
+from elearning.services.errors import Conflict, Invalid
 from elearning.services.mail.messages import render_message
 from elearning.services.mail.outbox import enqueue_message
 from elearning.services.people import accounts, sessions
@@ -29,6 +31,7 @@ from elearning.services.people import accounts, sessions
 LINK_REFUSED = _l("This link has expired or was already used: ask for a new one.")
 MAX_TOKEN_LENGTH = 100
 TEMPLATE = "password_reset"
+SET_TEMPLATE = "password_set"
 
 
 def _hash(token: str) -> str:
@@ -68,9 +71,9 @@ def request_reset(address: str) -> None:
     )
 
 
-def issue_token(person: Person) -> tuple[str, PasswordResetToken]:
-    """A new link's random part (shown once: it goes in the e-mail) and its row; the person's older unused
-    links stop working. Flushes; the caller commits."""
+def issue_token(person: Person, valid_for: dt.timedelta | None = None) -> tuple[str, PasswordResetToken]:
+    """A new link's random part (shown once: it goes in the e-mail) and its row, valid ``valid_for`` (default
+    ``PASSWORD_RESET_MINUTES``); the person's older unused links stop working. Flushes; the caller commits."""
     now = clock.now()
     void = (
         sa.update(PasswordResetToken)
@@ -84,11 +87,31 @@ def issue_token(person: Person) -> tuple[str, PasswordResetToken]:
         person_id=person.id,
         token_hash=_hash(token),
         created_at=now,
-        expires_at=now + dt.timedelta(minutes=validity_minutes()),
+        expires_at=now + (valid_for or dt.timedelta(minutes=validity_minutes())),
     )
     db.session.add(row)
     db.session.flush()
     return token, row
+
+
+def send_set_link(actor: Viewer, person: Person) -> PasswordResetToken:
+    """Send the person a link to choose their own password (an Admin does, after creating or importing an
+    account: nobody ever types someone else's password). The same single-use, hashed link as "forgot password",
+    valid ``PASSWORD_SET_DAYS`` days; older unused links stop working. Flushes; the caller commits."""
+    require(permissions.can_administer(actor))
+    if person.deactivated_at is not None:
+        raise Conflict(_l("The account %(email)s is deactivated.", email=person.email), field="email")
+    days = int(current_app.config["PASSWORD_SET_DAYS"])
+    token, row = issue_token(person, dt.timedelta(days=days))
+    enqueue_message(SET_TEMPLATE, kind="password.set_link", to_person=person, token=token, days=days)
+    record(
+        "password.set_link_sent",
+        actor=actor,
+        subject=person,
+        object_type="password_reset",
+        object_id=row.id,
+    )
+    return row
 
 
 def usable_token(token: str) -> PasswordResetToken | None:
