@@ -428,3 +428,11 @@ def mailbox() -> Iterator[Any]:
 
     with running_mailbox() as box:
         yield box
+
+
+@pytest.fixture
+def crew(app: Flask, clock: FrozenClock) -> Any:
+    """The people of the reminder and digest tests (:func:`tests.notices_world.build_crew`)."""
+    from tests.notices_world import build_crew
+
+    return build_crew(app, clock)

@@ -97,7 +97,7 @@ def test_orgs_list(runner: FlaskCliRunner, spvq: None) -> None:
     [
         (["--code", "SPVQ", "--name", "Again"], "already exists"),
         (["--code", "bad code!", "--name", "X"], "is not valid"),
-        (["--code", "NEW", "--name", "   "], "name is required"),
+        (["--code", "NEW", "--name", "   "], "characters is required"),
     ],
 )
 def test_orgs_create_refusals(

@@ -19,7 +19,7 @@ from elearning.services.learning import questions
 from elearning.services.mail import delivery
 from elearning.services.people.viewers import load_viewer
 from tests.factories import PASSWORD
-from tests.notices_world import Crew, build_crew
+from tests.notices_world import Crew
 from tests.smtp import Mailbox, smtp_settings
 from tests.web import csrf_token, signed_in_client
 
@@ -27,11 +27,6 @@ from tests.web import csrf_token, signed_in_client
 @pytest.fixture
 def app_config(mailbox: Mailbox) -> dict[str, Any]:
     return smtp_settings(mailbox)
-
-
-@pytest.fixture
-def crew(app: Flask, clock: FrozenClock) -> Crew:
-    return build_crew(app, clock)
 
 
 def _send(app: Flask, *args: str) -> str:

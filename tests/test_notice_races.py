@@ -22,13 +22,12 @@ import sqlalchemy as sa
 from flask import Flask
 
 from elearning import clock
-from elearning.clock import FrozenClock
 from elearning.extensions import db
 from elearning.models import Digest, OutboxMessage, Person, Reminder
 from elearning.services import transactions
 from elearning.services.notices import digests, reminders
 from elearning.services.people.viewers import load_viewer
-from tests.notices_world import Crew, build_crew
+from tests.notices_world import Crew
 from tests.smtp import Mailbox, smtp_settings
 
 pytestmark = [pytest.mark.commits]
@@ -37,11 +36,6 @@ pytestmark = [pytest.mark.commits]
 @pytest.fixture
 def app_config(mailbox: Mailbox) -> dict[str, Any]:
     return smtp_settings(mailbox)
-
-
-@pytest.fixture
-def crew(app: Flask, clock: FrozenClock) -> Crew:
-    return build_crew(app, clock)
 
 
 def _is_sqlite(app: Flask) -> bool:

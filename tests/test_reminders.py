@@ -22,7 +22,7 @@ from elearning.services import revisions
 from elearning.services.mail import delivery
 from tests.conftest import RowCounter
 from tests.factories import PASSWORD, add_member, make_person
-from tests.notices_world import Crew, build_crew
+from tests.notices_world import Crew
 from tests.smtp import Mailbox, smtp_settings
 from tests.web import csrf_token, signed_in_client, visible_texts
 
@@ -30,11 +30,6 @@ from tests.web import csrf_token, signed_in_client, visible_texts
 @pytest.fixture
 def app_config(mailbox: Mailbox) -> dict[str, Any]:
     return smtp_settings(mailbox)
-
-
-@pytest.fixture
-def crew(app: Flask, clock: FrozenClock) -> Crew:
-    return build_crew(app, clock)
 
 
 def _pivot(app: Flask) -> Any:

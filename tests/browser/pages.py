@@ -112,6 +112,22 @@ PAGES: list[Page] = [
     # The Admin's index and the outbox (the demo's past reminders: sent, one retrying, one failed).
     Page("admin",                "/admin/",  "admin"),
     Page("admin-mail",           "/admin/mail", "admin"),
+    # Organizations: the list, one organization as an Admin edits it and as the Table does (mandates, targets).
+    Page("admin-organizations",  "/admin/organizations", "table"),
+    Page("admin-organization",   "/admin/organizations/SPVQ", "admin", rules=("/admin/organizations/<code>",)),
+    Page("admin-organization-table", "/admin/organizations/CJQ", "table", rules=("/admin/organizations/<code>",)),
+    Page("admin-organization-new", "/admin/organizations/new", "admin"),
+    # People: the list of an organization, a pivot's record with its forms, a new account.
+    Page("admin-users",          "/admin/users?org=SPVQ", "admin", rules=("/admin/users",)),
+    Page("admin-user",           "/admin/users/{member_locked}", "admin", rules=("/admin/users/<int:person_id>",)),
+    Page("admin-user-new",       "/admin/users/new", "admin"),
+    # Tracks: what the content defines, and one track's people with the extension form.
+    Page("admin-tracks",         "/admin/tracks", "admin"),
+    Page("admin-track",          "/admin/tracks/formation-de-base", "admin", rules=("/admin/tracks/<slug>",)),
+    # The audit log: the newest events, then a filter that names nobody (a 400 beside the field).
+    Page("admin-audit",          "/admin/audit", "admin"),
+    Page("admin-audit-filtered", "/admin/audit?action=team.member_viewed", "admin", rules=("/admin/audit",)),
+    Page("admin-audit-error",    "/admin/audit?actor=personne", "admin", status=400, rules=("/admin/audit",)),
     # The import: the form, the preview of the demo's example file, and the form sent without a file.
     Page("admin-import",         "/admin/users/import", "admin"),
     Page("admin-import-preview", "/admin/users/import", "admin", setup=actions.preview_the_example_import,
@@ -180,6 +196,8 @@ NOT_PAGES: dict[str, str] = {
     "/static/<path:filename>": "stylesheets and images the pages load (checked through the pages using them)",
     "/modules/<slug>/images/<name>": "images shown inside module sections (checked through the section pages)",
     "/certificates/<int:certificate_id>.pdf": "a PDF download (text and QR code checked by tests/test_certificates.py)",
+    "/admin/audit.csv": "a CSV download of the audit log (checked by tests/test_audit_log.py)",
+    "/admin/audit.xlsx": "an XLSX download of the audit log (checked by tests/test_audit_log.py)",
     "/team.csv": "a CSV download of the matrix (content checked against the page's rows by tests/test_team_matrix.py)",
     "/team.xlsx": "an XLSX download of the matrix (checked like the CSV by tests/test_team_matrix.py)",
     "/reports/coverage.csv": "a CSV download of the coverage report (figures checked by tests/test_coverage_report.py)",

@@ -251,10 +251,23 @@ def _apply_roles(
 
 
 def deactivate(actor: Viewer, person: Person) -> None:
-    """Deactivate an account from now on; its history stays. An Admin's write."""
+    """Deactivate an account from now on: its sessions end at once, its memberships, designations, grants and
+    team memberships end today; its history stays. An Admin's write."""
     require(permissions.can_administer(actor))
     if person.deactivated_at is not None:
         raise Conflict(_l("The account %(email)s is already deactivated.", email=person.email), field="email")
+    today = clock.today()
+    # Its memberships, designations, grants and teams end today (the rows stay: history is kept).
+    dated: tuple[tuple[type[Any], str], ...] = (
+        (TeamMembership, "team_membership"),
+        (PivotDesignation, "pivot_designation"),
+        (CoordinatorGrant, "coordinator_grant"),
+        (GlobalGrant, "global_grant"),
+        (Membership, "membership"),
+    )
+    for model, kind in dated:
+        for row in db.session.scalars(sa.select(model).where(model.person_id == person.id, model.end_on.is_(None))):
+            _end(actor, person, row, max(today, row.start_on), kind)
     person.deactivated_at = clock.now()
     sessions.revoke_all(person)
     db.session.flush()

@@ -1,7 +1,13 @@
-"""The administration area ``/admin/`` (one blueprint): for now its index, the e-mail outbox and the bulk import
-of accounts; the administration issue adds organizations, people, teams, tracks and the audit log."""
+"""The administration area ``/admin/`` (one blueprint): for now its index, the e-mail outbox, the bulk import
+of accounts, organizations, people, tracks and the audit log."""
 
-from elearning.web.admin import imports_views  # noqa: F401  (registers the import's routes)
+from elearning.web.admin import (  # noqa: F401  (register their routes)
+    audit_views,
+    imports_views,
+    organizations_views,
+    people_views,
+    tracks_views,
+)
 from elearning.web.admin.views import blueprint
 
 __all__ = ["blueprint"]

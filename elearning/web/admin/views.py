@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_login import login_required
 
+from elearning import permissions
+from elearning.services.access import check
 from elearning.services.mail import delivery
 from elearning.web.visitors import current_viewer
 
@@ -15,7 +17,9 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @blueprint.get("/")
 @login_required
 def index() -> str:
-    status = delivery.outbox_status(current_viewer())
+    viewer = current_viewer()
+    check(permissions.can_govern(viewer) or permissions.can_administer(viewer), viewer)
+    status = delivery.outbox_status(viewer) if permissions.can_administer(viewer) else None
     return render_template("admin/index.html", status=status)
 
 
