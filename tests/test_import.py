@@ -5,6 +5,7 @@ demo's example file (``docs/examples/import-300.csv``)."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -204,25 +205,30 @@ def _dump(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
         return tables
 
 
+def _example_module() -> Any:
+    """``tools/import_example.py``, which wrote the example file (its organizations and teams)."""
+    spec = importlib.util.spec_from_file_location("import_example", EXAMPLE.parents[2] / "tools" / "import_example.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _example_with_orgs(app: Flask) -> None:
     """The demo's organizations and teams the example file names, and the CJQ worker it says to move."""
     with app.app_context():
-        for code, teams in (
-            ("CJQ", ("Équipe de réadaptation", "Équipe de protection")),
-            ("SPVQ", ("Section jeunesse", "Patrouille Est")),
-            ("PIPQ", ()),
-            ("CSSS-VC", ()),
-            ("CSSS-QN", ()),
-            ("CSDD", ()),
-            ("CSC", ()),
-            ("CSPS", ()),
-        ):
+        for code, team_names in _example_module().ORGANIZATIONS:
             organization = make_org(code)
-            for name in teams:
+            for name in team_names:
                 make_team(organization, name)
             if code == "CJQ":
                 make_person(email="worker.cjq@example.org", name="William Intervenant", org=organization)
         db.session.commit()
+
+
+def test_the_example_file_is_what_its_script_writes() -> None:
+    module = _example_module()
+    assert EXAMPLE.read_bytes() == ("\ufeff" + "\r\n".join(module.rows()) + "\r\n").encode("utf-8")
 
 
 def test_the_example_file_previews_its_bad_rows_and_a_second_import_changes_nothing(app: Flask) -> None:

@@ -32,6 +32,7 @@ from elearning.permissions import Viewer
 from elearning.services import transactions
 from elearning.services.access import check
 from elearning.services.audit import record
+from elearning.services.dates import parse_day
 from elearning.services.errors import Invalid
 from elearning.services.people.accounts import normalize_email
 
@@ -77,17 +78,7 @@ class Filters:
 
 
 def _day(args: Mapping[str, str], key: str) -> dt.date | None:
-    text = (args.get(key) or "").strip()
-    if not text:
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(
-            _l("%(field)s: write the date as YYYY-MM-DD, for example 2026-03-31.", field=FIELD_NAMES[key]), field=key
-        ) from None
+    return parse_day(args.get(key), field=key, label=FIELD_NAMES[key])
 
 
 def _person(args: Mapping[str, str], key: str, *, system: bool) -> str:

@@ -53,6 +53,7 @@ from elearning.services.audit import record
 from elearning.services.catalog import cache
 from elearning.services.catalog.entries import TrackEntry
 from elearning.services.certification.codes import CODE_ALPHABET, CODE_LENGTH
+from elearning.services.dates import parse_day
 from elearning.services.errors import Invalid
 from elearning.services.learning import cycles
 from elearning.services.reports.members import OrganizationRef
@@ -140,17 +141,7 @@ FIELD_NAMES = {
 
 
 def _day(args: Mapping[str, str], key: str) -> dt.date | None:
-    text = (args.get(key) or "").strip()
-    if not text:
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(
-            _l("%(field)s: write the date as YYYY-MM-DD, for example 2026-03-31.", field=FIELD_NAMES[key]), field=key
-        ) from None
+    return parse_day(args.get(key), field=key, label=FIELD_NAMES[key])
 
 
 def _code(text: str) -> str:

@@ -20,14 +20,13 @@ from elearning.extensions import db
 from elearning.models import Organization
 from elearning.roles import OrganizationKind
 from elearning.services.access import check
+from elearning.services.dates import parse_day
 from elearning.services.errors import Invalid, NotFound, ServiceError
 from elearning.services.people import organizations
 from elearning.web.admin.views import blueprint
 from elearning.web.errors import status_of
 from elearning.web.labels import ORGANIZATION_KIND_LABELS
 from elearning.web.visitors import current_viewer
-
-BAD_DAY = _l("Write the date as YYYY-MM-DD, for example 2026-03-31.")
 
 
 def _governed() -> None:
@@ -42,17 +41,7 @@ def _organization(code: str) -> Organization:
 
 
 def _day(field: str, *, required: bool) -> dt.date | None:
-    text = request.form.get(field, "").strip()
-    if not text:
-        if required:
-            raise Invalid(BAD_DAY, field=field)
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(BAD_DAY, field=field) from None
+    return parse_day(request.form.get(field), field=field, required=required)
 
 
 def _kinds() -> list[tuple[str, str]]:

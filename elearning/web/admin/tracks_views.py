@@ -3,14 +3,13 @@ a person's due date extended (:mod:`elearning.services.people.tracks_admin`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from elearning.extensions import db
+from elearning.services.dates import parse_day
 from elearning.services.errors import Invalid, ServiceError
 from elearning.services.people import tracks_admin
 from elearning.web.admin.views import blueprint
@@ -66,11 +65,7 @@ def track_extend(slug: str) -> Response | tuple[str, int]:
     try:
         if not typed["assignment"].isdigit() or len(typed["assignment"]) > 12:
             raise Invalid(_("Choose the person whose due date to extend."), field="assignment")
-        text = typed["due_on"].strip()
-        try:
-            new_due = dt.date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            new_due = None
+        new_due = parse_day(typed["due_on"], field="due_on", required=True)
         tracks_admin.extend_due_date(viewer, int(typed["assignment"]), new_due, typed["reason"])
     except ServiceError as exc:
         db.session.rollback()
