@@ -49,6 +49,7 @@ def build_crew(app: Flask, clock: FrozenClock) -> Crew:
         stranger = make_person(email="stranger@s.example.org", org=other)
         add_member(other_team, stranger)
         people["stranger"] = stranger.id
+        people["pivot"] = pivot.id
         make_person(email="table@r.example.org", org=None, roles=("table",))
         coordinator = make_person(
             email="coord@r.example.org", name="Claire Coordination", org=org, roles=("coordinator",), language="en"

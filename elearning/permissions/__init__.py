@@ -200,6 +200,11 @@ def can_govern(viewer: Viewer) -> bool:
     return viewer.is_table or viewer.is_admin
 
 
+def can_open_administration(viewer: Viewer) -> bool:
+    """``/admin/``: Admin, and the Table (organizations: their mandates and targets)."""
+    return can_govern(viewer) or can_administer(viewer)
+
+
 def can_administer(viewer: Viewer) -> bool:
     """People, organizations, imports, tokens, audit log."""
     return viewer.is_admin

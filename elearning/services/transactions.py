@@ -17,7 +17,7 @@ Rules (README, "Transactions"):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -129,6 +129,16 @@ def begin_writing() -> None:
     with writing():
         session.connection()  # SQLite: BEGIN IMMEDIATE now, to wait for the lock here, before reading
     session.info[LOCKED] = session.info[MAY_WRITE] = True
+
+
+def lock_people(person_ids: Iterable[int]) -> None:
+    """Serialize writes about these people (reminders sent to them) until the unit of work commits: the write
+    lock on SQLite, their ``people`` rows ``FOR UPDATE`` in id order on PostgreSQL (so two lockers never wait on
+    each other crosswise). Whoever comes second reads what the first committed."""
+    begin_writing()
+    ids = sorted(set(person_ids))
+    if ids and not _is_sqlite():
+        db.session.execute(sa.select(Person.id).where(Person.id.in_(ids)).order_by(Person.id).with_for_update())
 
 
 def lock_learner(person_id: int) -> None:

@@ -51,7 +51,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda v: bool(v.coordinated_organization_ids) and not permissions.can_view_reports(v),
     ),
     NavItem("directory.index", _l("Directory"), permissions.can_view_directory),
-    NavItem("admin.index", _l("Administration"), lambda v: permissions.can_govern(v) or permissions.can_administer(v)),
+    NavItem("admin.index", _l("Administration"), permissions.can_open_administration),
     NavItem("auth.account", _l("My account"), permissions.can_use_learning),
 )
 

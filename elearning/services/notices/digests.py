@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import force_locale
 
 from elearning import clock
 from elearning.extensions import db
@@ -44,7 +43,6 @@ from elearning.services.learning import question_inbox
 from elearning.services.mail.outbox import enqueue_message
 from elearning.services.people.viewers import load_viewer
 from elearning.services.reports import module_changes, organization_view, team
-from elearning.services.reports.coverage import PivotStatus
 
 PIVOT = "pivot"
 COORDINATOR = "coordinator"
@@ -210,8 +208,8 @@ def coordinator_digest(viewer: Viewer, language: str) -> CoordinatorDigest:
                 coverage=figures.coverage,
                 expiring_pivots=tuple(
                     ExpiringPivot(pivot.standing.full_name, pivot.standing.expires_on)
-                    for pivot in view.pivots
-                    if pivot.standing.status == PivotStatus.EXPIRING and pivot.standing.expires_on is not None
+                    for pivot in view.expiring_pivots
+                    if pivot.standing.expires_on is not None
                 ),
                 overdue_members=len(view.overdue_members),
                 teams_without_pivot=tuple(item.name for item in view.teams_without_pivot),
@@ -292,17 +290,16 @@ def send(*, dry_run: bool = False) -> DigestReport:
         viewer = load_viewer(person.id, day)
         language = person.preferred_language
         wanted: list[tuple[str, PivotDigest | CoordinatorDigest]] = []
-        with force_locale(language):
-            if viewer.pivot_team_ids:
-                if (person.id, PIVOT) in already:
-                    report.already += 1
-                else:
-                    wanted.append((PIVOT, pivot_digest(viewer, day)))
-            if viewer.coordinated_organization_ids:
-                if (person.id, COORDINATOR) in already:
-                    report.already += 1
-                else:
-                    wanted.append((COORDINATOR, coordinator_digest(viewer, language)))
+        if viewer.pivot_team_ids:
+            if (person.id, PIVOT) in already:
+                report.already += 1
+            else:
+                wanted.append((PIVOT, pivot_digest(viewer, day)))
+        if viewer.coordinated_organization_ids:
+            if (person.id, COORDINATOR) in already:
+                report.already += 1
+            else:
+                wanted.append((COORDINATOR, coordinator_digest(viewer, language)))
         for kind, digest in wanted:
             if not digest.has_news:
                 report.empty += 1

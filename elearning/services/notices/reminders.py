@@ -284,11 +284,7 @@ def team_reminders(viewer: Viewer, team_id: int) -> TeamReminders:
 
 def _lock(person_ids: Sequence[int]) -> None:
     """Serialize reminder sends to these people until the unit of work commits (see the module's docstring)."""
-    transactions.begin_writing()
-    if person_ids and db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(
-            sa.select(Person.id).where(Person.id.in_(sorted(person_ids))).order_by(Person.id).with_for_update()
-        )
+    transactions.lock_people(person_ids)
 
 
 def _deliver(recipients: Sequence[Recipient], sender: Viewer | None, sender_name: str | None) -> None:

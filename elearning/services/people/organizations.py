@@ -21,8 +21,14 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 MAX_TARGET = 10_000
 
 
+def find_organization(code: str | None) -> Organization | None:
+    """The organization with this code (any case, spaces around ignored), or None."""
+    text = (code or "").strip().upper()
+    return db.session.scalar(sa.select(Organization).where(Organization.code == text)) if text else None
+
+
 def get_organization(code: str) -> Organization:
-    organization = db.session.scalar(sa.select(Organization).where(Organization.code == code.strip().upper()))
+    organization = find_organization(code)
     if organization is None:
         raise NotFound(_l("No organization has the code %(code)s.", code=code), field="org")
     return organization

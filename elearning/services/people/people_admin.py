@@ -24,10 +24,11 @@ from elearning.extensions import db
 from elearning.models import CoordinatorGrant, GlobalGrant, Membership, Organization, Person, PivotDesignation
 from elearning.permissions import Viewer, scopes
 from elearning.roles import LANGUAGES, Role
+from elearning.services import history
 from elearning.services.access import check
 from elearning.services.audit import record
 from elearning.services.errors import Conflict, Invalid, NotFound
-from elearning.services.people import accounts
+from elearning.services.people import accounts, organizations
 from elearning.services.search import contains_folded
 
 PAGE_SIZE = 50
@@ -263,8 +264,6 @@ class Record:
 
 
 def record_of(viewer: Viewer, person_id: int) -> Record:
-    from elearning.services import history
-
     person = person_for(viewer, person_id)
     day = clock.today()
     organization, teams = history.affiliation_of(person.id, day)
@@ -284,10 +283,8 @@ def move_person(viewer: Viewer, person: Person, code: str) -> Organization:
     team memberships in the old one end today, a membership in the new one opens (as a worker; the Table's and
     Admin's roles stay). Their completions and certificates follow them: reports count them for the new
     organization from today, for the old one before (memberships are dated). Recorded as ``person.moved``."""
-    from elearning.services import history
-
     check_access(viewer)
-    target = db.session.scalar(sa.select(Organization).where(Organization.code == (code or "").strip().upper()))
+    target = organizations.find_organization(code)
     if target is None:
         raise Invalid(_l("Choose the organization to move them to."), field="organization")
     day = clock.today()

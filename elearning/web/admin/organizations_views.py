@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +20,7 @@ from elearning.models import Organization
 from elearning.roles import OrganizationKind
 from elearning.services.access import check
 from elearning.services.dates import parse_day
-from elearning.services.errors import Invalid, NotFound, ServiceError
+from elearning.services.errors import Invalid, ServiceError
 from elearning.services.people import organizations
 from elearning.web.admin.views import blueprint
 from elearning.web.errors import status_of
@@ -34,10 +33,7 @@ def _governed() -> None:
 
 
 def _organization(code: str) -> Organization:
-    found = db.session.scalar(sa.select(Organization).where(Organization.code == code.strip().upper()))
-    if found is None:
-        raise NotFound(_l("No organization has the code %(code)s.", code=code[:40]))
-    return found
+    return organizations.get_organization(code[:40])
 
 
 def _day(field: str, *, required: bool) -> dt.date | None:

@@ -17,7 +17,7 @@ from elearning.extensions import db
 from elearning.models import Organization
 from elearning.roles import Role
 from elearning.services.errors import Invalid, ServiceError
-from elearning.services.people import accounts, password_resets, people_admin
+from elearning.services.people import accounts, organizations, password_resets, people_admin
 from elearning.web.admin.views import blueprint
 from elearning.web.errors import status_of
 from elearning.web.layout import ROLE_LABELS
@@ -60,7 +60,7 @@ def users() -> tuple[str, int]:
 
 
 def _organizations() -> list[Organization]:
-    return list(db.session.scalars(db.select(Organization).order_by(Organization.code)))
+    return organizations.list_organizations()
 
 
 def _person_page(
@@ -173,7 +173,7 @@ def user_create() -> Response | tuple[str, int]:
     typed = {key: request.form.get(key, "") for key in ("email", "full_name", "language", "organization")}
     try:
         code = typed["organization"].strip()
-        organization = db.session.scalar(db.select(Organization).where(Organization.code == code)) if code else None
+        organization = organizations.find_organization(code)
         if code and organization is None:
             raise Invalid(_l("Choose the organization to move them to."), field="organization")
         person = accounts.create_person(

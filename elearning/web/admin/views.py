@@ -18,7 +18,7 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @login_required
 def index() -> str:
     viewer = current_viewer()
-    check(permissions.can_govern(viewer) or permissions.can_administer(viewer), viewer)
+    check(permissions.can_open_administration(viewer), viewer)
     status = delivery.outbox_status(viewer) if permissions.can_administer(viewer) else None
     return render_template("admin/index.html", status=status)
 
